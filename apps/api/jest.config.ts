@@ -1,0 +1,7 @@
+/* eslint-disable */
+export default {
+  displayName: 'api',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/api',
+};

@@ -1,0 +1,7 @@
+/* eslint-disable */
+export default {
+  displayName: 'sandbox',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/sandbox',
+};

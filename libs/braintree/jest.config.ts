@@ -1,0 +1,7 @@
+/* eslint-disable */
+export default {
+  displayName: 'braintree',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/libs/braintree',
+};

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { AppConfig } from './app-config';
+import { SANDBOX_DEFAULTS } from './sandbox-defaults';
+import { ZOHO_BILLING_PATH, ZOHO_DATA_CENTERS, ZohoDataCenter } from './zoho-data-centers';
+
+/** Raised at boot; the message names every offending variable and why, one per line. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: Array<{ variable: string; problem: string }>) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const LIVE_REQUIRED = [
+  'ATTIO_API_TOKEN',
+  'ATTIO_WEBHOOK_SECRET',
+  'ZOHO_CLIENT_ID',
+  'ZOHO_CLIENT_SECRET',
+  'ZOHO_REFRESH_TOKEN',
+  'ZOHO_ORG_ID',
+  'ZOHO_WEBHOOK_SECRET',
+  'BRAINTREE_MERCHANT_ID',
+  'BRAINTREE_PUBLIC_KEY',
+  'BRAINTREE_PRIVATE_KEY',
+  'BRAINTREE_MERCHANT_ACCOUNTS',
+  'CHECKOUT_TOKEN_SECRET',
+  'ADMIN_TOKEN',
+  'PUBLIC_API_URL',
+] as const;
+
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const url = (name: string) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .url({ message: `${name} must be an absolute URL (e.g. https://…)` })
+      .optional(),
+  );
+
+const envSchema = z.object({
+  INTEGRATION_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PUBLIC_API_URL: url('PUBLIC_API_URL'),
+  CHECKOUT_PUBLIC_URL: url('CHECKOUT_PUBLIC_URL'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  ADMIN_TOKEN: optionalString,
+  ALERT_WEBHOOK_URL: url('ALERT_WEBHOOK_URL'),
+  REDIS_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+      .optional(),
+  ),
+  ATTIO_API_URL: url('ATTIO_API_URL'),
+  ATTIO_API_TOKEN: optionalString,
+  ATTIO_WEBHOOK_SECRET: optionalString,
+  ATTIO_OBJECT: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/, 'an object slug such as companies or people')
+    .default('companies'),
+  ZOHO_DC: z.enum(Object.keys(ZOHO_DATA_CENTERS) as [ZohoDataCenter, ...ZohoDataCenter[]]).default('com'),
+  ZOHO_ACCOUNTS_URL: url('ZOHO_ACCOUNTS_URL'),
+  ZOHO_API_URL: url('ZOHO_API_URL'),
+  ZOHO_CLIENT_ID: optionalString,
+  ZOHO_CLIENT_SECRET: optionalString,
+  ZOHO_REFRESH_TOKEN: optionalString,
+  ZOHO_ORG_ID: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^\d+$/, 'digits only').optional(),
+  ),
+  ZOHO_WEBHOOK_SECRET: optionalString,
+  ZOHO_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  BRAINTREE_ENVIRONMENT: z.enum(['sandbox', 'production', 'emulator']).optional(),
+  BRAINTREE_GATEWAY_URL: url('BRAINTREE_GATEWAY_URL'),
+  BRAINTREE_MERCHANT_ID: optionalString,
+  BRAINTREE_PUBLIC_KEY: optionalString,
+  BRAINTREE_PRIVATE_KEY: optionalString,
+  BRAINTREE_MERCHANT_ACCOUNTS: optionalString,
+  CHECKOUT_TOKEN_SECRET: optionalString,
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** `USD:acme_usd,EUR:acme_eur` → `{USD: 'acme_usd', EUR: 'acme_eur'}`; null when malformed. */
+export function parseMerchantAccounts(raw: string): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const pair of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Z]{3}):([A-Za-z0-9_-]+)$/.exec(pair);
+    if (!m) return null;
+    out[m[1]] = m[2];
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+const secrets = (raw: string) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Validates the environment and returns the typed config, or throws ConfigValidationError naming every problem. */
+export function loadAppConfig(rawEnv: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(rawEnv);
+  const problems: Array<{ variable: string; problem: string }> = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ variable: String(issue.path[0] ?? '(env)'), problem: issue.message });
+    }
+    throw new ConfigValidationError(problems);
+  }
+  const live = parsed.data.INTEGRATION_MODE === 'live';
+  // In sandbox mode every unset value falls back to the emulators' defaults.
+  const env = (live ? parsed.data : { ...SANDBOX_DEFAULTS, ...stripUndefined(parsed.data) }) as Env;
+  if (live) {
+    for (const name of LIVE_REQUIRED) {
+      if (!env[name]) problems.push({ variable: name, problem: 'required when INTEGRATION_MODE=live' });
+    }
+    if (!env.BRAINTREE_ENVIRONMENT) {
+      problems.push({
+        variable: 'BRAINTREE_ENVIRONMENT',
+        problem: 'required when INTEGRATION_MODE=live (sandbox or production)',
+      });
+    }
+    if (env.BRAINTREE_ENVIRONMENT === 'emulator') {
+      problems.push({
+        variable: 'BRAINTREE_ENVIRONMENT',
+        problem: 'emulator is only allowed in sandbox mode',
+      });
+    }
+    for (const [name, value] of Object.entries(SANDBOX_DEFAULTS)) {
+      if (name.endsWith('_URL')) continue;
+      if (env[name as keyof Env] === value)
+        problems.push({ variable: name, problem: 'the public sandbox value is not allowed in live mode' });
+    }
+  }
+  if (env.CHECKOUT_TOKEN_SECRET && env.CHECKOUT_TOKEN_SECRET.length < 32) {
+    problems.push({ variable: 'CHECKOUT_TOKEN_SECRET', problem: 'must be at least 32 characters' });
+  }
+  if (env.ADMIN_TOKEN && env.ADMIN_TOKEN.length < (live ? 24 : 8)) {
+    problems.push({ variable: 'ADMIN_TOKEN', problem: `must be at least ${live ? 24 : 8} characters` });
+  }
+  if (env.BRAINTREE_ENVIRONMENT === 'emulator' && !env.BRAINTREE_GATEWAY_URL) {
+    problems.push({
+      variable: 'BRAINTREE_GATEWAY_URL',
+      problem: 'required when BRAINTREE_ENVIRONMENT=emulator',
+    });
+  }
+  const merchantAccounts = env.BRAINTREE_MERCHANT_ACCOUNTS
+    ? parseMerchantAccounts(env.BRAINTREE_MERCHANT_ACCOUNTS)
+    : {};
+  if (merchantAccounts === null) {
+    problems.push({
+      variable: 'BRAINTREE_MERCHANT_ACCOUNTS',
+      problem: 'expected CUR:account pairs, e.g. USD:acme_usd,EUR:acme_eur',
+    });
+  }
+  if (env.ZOHO_WEBHOOK_SECRET && !/^[A-Za-z0-9]{12,50}$/.test(env.ZOHO_WEBHOOK_SECRET.split(',')[0].trim())) {
+    // Zoho: "secret token (alphanumeric, 12–50 characters)" — securing-webhooks KB (PLATFORMS.md §2).
+    problems.push({
+      variable: 'ZOHO_WEBHOOK_SECRET',
+      problem: 'Zoho secrets are alphanumeric, 12 to 50 characters',
+    });
+  }
+  if (problems.length) throw new ConfigValidationError(problems);
+
+  const dc = ZOHO_DATA_CENTERS[env.ZOHO_DC];
+  return {
+    mode: env.INTEGRATION_MODE,
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    port: env.PORT,
+    publicApiUrl: env.PUBLIC_API_URL ?? `http://localhost:${env.PORT}`,
+    checkoutPublicUrl: env.CHECKOUT_PUBLIC_URL ?? 'http://localhost:4200',
+    dataDir: env.DATA_DIR,
+    adminToken: env.ADMIN_TOKEN ?? '',
+    alertWebhookUrl: env.ALERT_WEBHOOK_URL,
+    redisUrl: env.REDIS_URL,
+    attio: {
+      apiUrl: env.ATTIO_API_URL ?? 'https://api.attio.com/v2',
+      apiToken: env.ATTIO_API_TOKEN ?? '',
+      webhookSecrets: secrets(env.ATTIO_WEBHOOK_SECRET ?? ''),
+      object: env.ATTIO_OBJECT,
+    },
+    zoho: {
+      dc: env.ZOHO_DC,
+      accountsUrl: env.ZOHO_ACCOUNTS_URL ?? dc.accounts,
+      apiUrl: env.ZOHO_API_URL ?? `${dc.api}${ZOHO_BILLING_PATH}`,
+      clientId: env.ZOHO_CLIENT_ID ?? '',
+      clientSecret: env.ZOHO_CLIENT_SECRET ?? '',
+      refreshToken: env.ZOHO_REFRESH_TOKEN ?? '',
+      orgId: env.ZOHO_ORG_ID ?? '',
+      webhookSecrets: secrets(env.ZOHO_WEBHOOK_SECRET ?? ''),
+      requestsPerMinute: env.ZOHO_REQUESTS_PER_MINUTE,
+    },
+    braintree: {
+      environment: env.BRAINTREE_ENVIRONMENT ?? 'sandbox',
+      gatewayUrl: env.BRAINTREE_GATEWAY_URL,
+      merchantId: env.BRAINTREE_MERCHANT_ID ?? '',
+      publicKey: env.BRAINTREE_PUBLIC_KEY ?? '',
+      privateKey: env.BRAINTREE_PRIVATE_KEY ?? '',
+      merchantAccounts: merchantAccounts ?? {},
+    },
+    checkout: { tokenSecret: env.CHECKOUT_TOKEN_SECRET ?? '' },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,7 @@
+/* eslint-disable */
+export default {
+  displayName: 'sandbox-kit',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/libs/sandbox-kit',
+};

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+
+export interface DeliveryAttempt {
+  at: string;
+  statusCode?: number;
+  error?: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  /** Emulator-specific event name, e.g. `record.updated` or `invoice_created`. */
+  event: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: DeliveryAttempt[];
+  createdAt: string;
+}
+
+export interface WebhookDispatcherOptions {
+  /** Attempts before a delivery is marked failed (Attio documents 10). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt. Small in tests, seconds in a demo. */
+  baseDelayMs?: number;
+  timeoutMs?: number;
+  /** Keep at most this many deliveries in the log. */
+  historyLimit?: number;
+}
+
+/**
+ * Posts signed webhooks to a target, retrying failures with exponential backoff, and keeps a log that the
+ * control API exposes (`GET /__sandbox/webhooks/deliveries`). Bodies are signed by the caller once, so a
+ * retry sends the same bytes and the same idempotency headers, as the real platforms do.
+ */
+export class WebhookDispatcher {
+  private readonly deliveries: WebhookDelivery[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  readonly options: Required<WebhookDispatcherOptions>;
+  private closed = false;
+
+  constructor(options: WebhookDispatcherOptions = {}) {
+    this.options = {
+      maxAttempts: options.maxAttempts ?? 10,
+      baseDelayMs: options.baseDelayMs ?? 1000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      historyLimit: options.historyLimit ?? 1000,
+    };
+  }
+
+  send(input: {
+    event: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string;
+  }): WebhookDelivery {
+    const delivery: WebhookDelivery = {
+      id: randomUUID(),
+      ...input,
+      status: 'pending',
+      attempts: [],
+      createdAt: new Date().toISOString(),
+    };
+    this.deliveries.push(delivery);
+    if (this.deliveries.length > this.options.historyLimit) this.deliveries.shift();
+    this.track(this.attempt(delivery));
+    return delivery;
+  }
+
+  list(filter: { status?: WebhookDelivery['status']; event?: string } = {}): WebhookDelivery[] {
+    return this.deliveries.filter(
+      (d) => (!filter.status || d.status === filter.status) && (!filter.event || d.event === filter.event),
+    );
+  }
+
+  /** Resolves once every delivery has either succeeded or run out of attempts (tests use this). */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.deliveries.some((d) => d.status === 'pending')) {
+      if (Date.now() > deadline) throw new Error('webhook deliveries still pending');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await Promise.all([...this.inFlight]);
+  }
+
+  clear(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.deliveries.length = 0;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async attempt(delivery: WebhookDelivery): Promise<void> {
+    if (this.closed) return;
+    const attempt: DeliveryAttempt = { at: new Date().toISOString() };
+    try {
+      const res = await fetch(delivery.url, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      attempt.statusCode = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+    } catch (err) {
+      attempt.error = err instanceof Error ? err.message : String(err);
+    }
+    delivery.attempts.push(attempt);
+    const ok = attempt.statusCode !== undefined && attempt.statusCode >= 200 && attempt.statusCode < 300;
+    if (ok) {
+      delivery.status = 'delivered';
+      return;
+    }
+    if (delivery.attempts.length >= this.options.maxAttempts || this.closed) {
+      delivery.status = 'failed';
+      return;
+    }
+    const delay = this.options.baseDelayMs * 2 ** (delivery.attempts.length - 1);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.track(this.attempt(delivery));
+    }, delay);
+    timer.unref();
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,7 @@
+/* eslint-disable */
+export default {
+  displayName: 'zoho',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/libs/zoho',
+};
