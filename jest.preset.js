@@ -15,5 +15,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec).ts'],
+  // ESM-only dependencies (Node 20 loads them through require(esm); jest does not): compile them too.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   clearMocks: true,
 };

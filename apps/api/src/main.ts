@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import {
+  AppConfig,
+  ConfigValidationError,
+  configureHttpApp,
+  fastifyAdapterOptions,
+  loadAppConfig,
+} from '@aia/platform';
+import { AppModule } from './app/app.module';
+
+function readConfig(): AppConfig {
+  try {
+    return loadAppConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigValidationError) {
+      process.stderr.write(`${err.message}\nSee .env.example and README.md#configuration.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const config = readConfig();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter(fastifyAdapterOptions()),
+    { rawBody: true, bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  await configureHttpApp(app, config);
+  await app.listen(config.port, '0.0.0.0');
+  app.get(Logger).log(`API listening on ${config.publicApiUrl} (mode: ${config.mode})`);
+}
+
+bootstrap().catch((err) => {
+  process.stderr.write(
+    `Failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

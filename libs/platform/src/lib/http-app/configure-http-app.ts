@@ -1,0 +1,96 @@
+import helmet from '@fastify/helmet';
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyServerOptions } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { AppConfig } from '../config/app-config';
+import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { DomainError } from '../errors/domain-error';
+import { ErrorCode } from '../errors/error-code';
+import { CORRELATION_HEADER, runWithCorrelationId } from '../logging/correlation';
+import { correlationIdFor } from '../logging/logging.module';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Options for `new FastifyAdapter(...)`, shared by main.ts and the tests. */
+export function fastifyAdapterOptions(): FastifyServerOptions {
+  return {
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    genReqId: (req) => correlationIdFor(req as IncomingMessage),
+  };
+}
+
+/** Flattens class-validator errors into `[{field, problems}]` for the error body's details. */
+export function validationDetails(
+  errors: ValidationError[],
+  parent = '',
+): Array<{ field: string; problems: string[] }> {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
+    return [...own, ...validationDetails(e.children ?? [], field)];
+  });
+}
+
+export interface ConfigureOptions {
+  /** Serve the OpenAPI document at /docs (off in some tests to keep them fast). */
+  swagger?: boolean;
+}
+
+/**
+ * Everything a running API needs besides its modules: correlation ids, security headers, CORS limited to
+ * the checkout origin, strict validation, one error shape, OpenAPI. Shared by main.ts and the tests so
+ * the tests exercise the real setup.
+ */
+export async function configureHttpApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  options: ConfigureOptions = {},
+): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // req.id is the correlation id (see fastifyAdapterOptions.genReqId); every log line and background job
+  // started from this request carries it.
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header(CORRELATION_HEADER, req.id);
+    runWithCorrelationId(req.id, done);
+  });
+  await app.register(helmet, {
+    // The API serves JSON and the Swagger UI; the UI needs inline styles and scripts.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  app.enableCors({
+    origin: [config.checkoutPublicUrl],
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', CORRELATION_HEADER],
+    maxAge: 600,
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) =>
+        new DomainError(ErrorCode.ValidationFailed, 'Request validation failed', validationDetails(errors)),
+    }),
+  );
+  app.useGlobalFilters(new AllExceptionsFilter());
+  if (options.swagger !== false) {
+    const doc = new DocumentBuilder()
+      .setTitle('Attio Integration API')
+      .setDescription('Subscription and payment lifecycle between Attio, Zoho Billing and Braintree.')
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'admin')
+      .build();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  }
+  app.enableShutdownHooks();
+}

@@ -1,0 +1,55 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CORRELATION_HEADER } from './correlation';
+import { REDACT_PATHS, scrubObject, scrubString } from './redact';
+
+/** A correlation id from the caller is kept only if it looks like an id, so logs can't be polluted. */
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export function correlationIdFor(req: IncomingMessage): string {
+  const given = req.headers[CORRELATION_HEADER];
+  return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+}
+
+/** nestjs-pino with JSON in production, pretty output in development, redaction everywhere. */
+@Module({})
+export class LoggingModule {
+  static forRootAsync(): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
+            pinoHttp: {
+              level: config.logLevel,
+              redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+              // Fastify assigns the id (configureHttpApp/genReqId); pino-http reuses it.
+              genReqId: (req: IncomingMessage) =>
+                req.id !== undefined ? String(req.id) : correlationIdFor(req),
+              customProps: (req: IncomingMessage) => ({ correlationId: req.id }),
+              // Health checks from the platform every few seconds would drown the useful lines.
+              autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+              serializers: {
+                req: (req: { id?: string; method?: string; url?: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: scrubString(req.url ?? ''),
+                }),
+                res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+              },
+              formatters: { log: (obj: Record<string, unknown>) => scrubObject(obj) },
+              transport:
+                config.nodeEnv === 'production'
+                  ? undefined
+                  : { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } },
+            },
+          }),
+        }),
+      ],
+    };
+  }
+}

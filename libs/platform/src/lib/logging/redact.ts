@@ -1,0 +1,67 @@
+/**
+ * Log redaction. Paths cover known secret carriers (auth headers, signatures, tokens); the value scrubber
+ * catches anything card-like wherever it appears (a PAN pasted into a free-text field, an upstream echo).
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-admin-token"]',
+  'req.headers["attio-signature"]',
+  'req.headers["x-attio-signature"]',
+  'req.headers["x-zoho-webhook-signature"]',
+  'res.headers["set-cookie"]',
+  '*.authorization',
+  '*.Authorization',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.access_token',
+  '*.refresh_token',
+  '*.client_secret',
+  '*.privateKey',
+  '*.private_key',
+  '*.cvv',
+  '*.number',
+  '*.paymentMethodNonce',
+  '*.payment_method_nonce',
+  '*.bt_signature',
+];
+
+export const REDACTED = '[REDACTED]';
+
+// 13–19 digits, optionally grouped by spaces or dashes: the shapes of a primary account number.
+const PAN = /\b(?:\d[ -]?){12,18}\d\b/g;
+const BEARER = /\b(Bearer|Zoho-oauthtoken|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+
+/** Replaces card numbers and credentials inside a string. */
+export function scrubString(value: string): string {
+  return value
+    .replace(PAN, (m) => (luhnValid(m.replace(/[ -]/g, '')) ? '[REDACTED_PAN]' : m))
+    .replace(BEARER, '$1 [REDACTED]');
+}
+
+/** Deep copy of a log object with every string scrubbed (depth-limited; logs are small). */
+export function scrubObject<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return scrubString(value) as T;
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1)) as T;
+  // Only plain data is copied; live objects (requests, responses, errors) are left to serializers.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = scrubObject(v, depth + 1);
+  return out as T;
+}
+
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
