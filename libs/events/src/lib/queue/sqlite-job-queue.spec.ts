@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite, SqliteDb } from '../store/sqlite-database';
+import { describeJobQueueContract, FAST_TUNING, sleep, waitFor } from './job-queue.contract';
+import { JobQueue } from './job-queue';
+import { SqliteJobQueue } from './sqlite-job-queue';
+
+function sqliteEnv() {
+  const dir = mkdtempSync(join(tmpdir(), 'aia-queue-'));
+  const file = join(dir, 'events.sqlite');
+  const dbs = new Map<JobQueue, SqliteDb>();
+  return {
+    file,
+    async create(tuning = {}) {
+      const db = openSqlite(file);
+      const q = new SqliteJobQueue(db, tuning);
+      dbs.set(q, db);
+      const close = q.close.bind(q);
+      q.close = async () => {
+        await close();
+        if (db.open) db.close();
+      };
+      return q;
+    },
+    async crash(q: JobQueue) {
+      // A dead process stops renewing its leases; closing its connection does exactly that here.
+      dbs.get(q)?.close();
+    },
+    async dispose() {
+      for (const db of dbs.values()) if (db.open) db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describeJobQueueContract('SQLite', async () => sqliteEnv());
+
+describe('SqliteJobQueue specifics', () => {
+  it('hands a job still running at the end of the grace period back to the queue at once', async () => {
+    const env = sqliteEnv();
+    const q = await env.create(FAST_TUNING);
+    q.process('stuck', () => new Promise<void>(() => undefined));
+    await q.start();
+    const { id } = await q.enqueue('stuck', {});
+    await waitFor(async () => (await q.get(id))?.state === 'active');
+    await q.stop(30);
+    const job = await q.get(id);
+    expect(job?.state).toBe('waiting');
+    expect(job?.attemptsMade).toBe(0);
+    await q.close();
+
+    const next = await env.create({ ...FAST_TUNING, leaseMs: 60_000 });
+    let ran = false;
+    next.process('stuck', async () => {
+      ran = true;
+    });
+    await next.start();
+    await waitFor(async () => (await next.get(id))?.state === 'completed', 2_000);
+    expect(ran).toBe(true);
+    await next.close();
+    await env.dispose();
+  });
+
+  it('keeps jobs on disk across a reopen', async () => {
+    const env = sqliteEnv();
+    const q = await env.create(FAST_TUNING);
+    await q.enqueue('persisted', { a: 1 }, { id: 'p-1' });
+    await q.close();
+    const again = await env.create(FAST_TUNING);
+    expect((await again.get('p-1'))?.data).toEqual({ a: 1 });
+    await again.close();
+    await sleep(1);
+    await env.dispose();
+  });
+});
