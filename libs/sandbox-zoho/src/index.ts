@@ -1,1 +1,9 @@
-export {};
+export * from './lib/zoho-emulator';
+export * from './lib/zoho-accounts.routes';
+export * from './lib/zoho-billing.service';
+export * from './lib/zoho-billing.routes';
+export * from './lib/zoho-errors';
+export * from './lib/zoho-format';
+export * from './lib/zoho-seed';
+export * from './lib/zoho-state';
+export * from './lib/zoho-webhook-signature';
