@@ -75,7 +75,10 @@ function parseJson(text: string): unknown {
 export function parseRetryAfterMs(header: string | null, nowMs: number): number | undefined {
   const value = header?.trim();
   if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  if (/^[+-]?\d+(\.\d+)?$/.test(value)) {
+    const seconds = Number(value);
+    return seconds < 0 ? undefined : Math.round(seconds * 1000);
+  }
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);

@@ -21,9 +21,12 @@ function errorCode(err: unknown): string | undefined {
 }
 
 function isNetworkError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  if (err.name === 'AbortError' || err.name === 'TimeoutError') return true;
-  if (err instanceof TypeError && /fetch failed|network|terminated/i.test(err.message)) return true;
+  // Duck-typed, not instanceof: fetch's errors may come from another realm (jest VM contexts, workers).
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, message } = err as { name?: unknown; message?: unknown };
+  if (name === 'AbortError' || name === 'TimeoutError') return true;
+  if (name === 'TypeError' && typeof message === 'string' && /fetch failed|network|terminated/i.test(message))
+    return true;
   const code = errorCode(err);
   return code !== undefined && (/^E[A-Z]+$/.test(code) || code.startsWith('UND_ERR'));
 }
@@ -50,7 +53,7 @@ export function toUpstreamError(
   }
   if (err instanceof UpstreamError) return err;
   if (isNetworkError(err)) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = String((err as { message?: unknown }).message ?? err);
     return new UpstreamError(
       platform,
       'unavailable',
