@@ -14,7 +14,8 @@ export class ConfigValidationError extends Error {
   }
 }
 
-const LIVE_REQUIRED = [
+/** Variables that must be set when INTEGRATION_MODE=live. */
+export const LIVE_REQUIRED_VARIABLES = [
   'ATTIO_API_TOKEN',
   'ATTIO_WEBHOOK_SECRET',
   'ZOHO_CLIENT_ID',
@@ -88,6 +89,9 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+/** Every environment variable the service reads (docs and deploy files are checked against it). */
+export const KNOWN_ENV_VARIABLES = Object.keys(envSchema.shape) as Array<keyof Env>;
+
 /** `USD:acme_usd,EUR:acme_eur` → `{USD: 'acme_usd', EUR: 'acme_eur'}`; null when malformed. */
 export function parseMerchantAccounts(raw: string): Record<string, string> | null {
   const out: Record<string, string> = {};
@@ -122,7 +126,7 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
   // In sandbox mode every unset value falls back to the emulators' defaults.
   const env = (live ? parsed.data : { ...SANDBOX_DEFAULTS, ...stripUndefined(parsed.data) }) as Env;
   if (live) {
-    for (const name of LIVE_REQUIRED) {
+    for (const name of LIVE_REQUIRED_VARIABLES) {
       if (!env[name]) problems.push({ variable: name, problem: 'required when INTEGRATION_MODE=live' });
     }
     if (!env.BRAINTREE_ENVIRONMENT) {

@@ -1,0 +1,87 @@
+// Boots the real bundle the way `npm start` and Render do, so start-up failures show here first.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = join(__dirname, '../../..');
+// Inside the repo so the bundle resolves node_modules like dist/ does.
+mkdirSync(join(root, 'tmp'), { recursive: true });
+const outDir = mkdtempSync(join(root, 'tmp', 'api-main-'));
+const bundle = join(outDir, 'main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function run(env: Record<string, string>): {
+  child: ReturnType<typeof spawn>;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [bundle], {
+    cwd: root,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: outDir,
+      ...env,
+    },
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  return { child, output: () => out, exit: new Promise((r) => child.on('exit', (code) => r(code))) };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['tools/build-node-app.mjs', 'apps/api/src/main.ts', bundle], { cwd: root });
+}, 30_000);
+
+describe('API process', () => {
+  it('exits non-zero in live mode without credentials, naming each missing variable', async () => {
+    const proc = run({ INTEGRATION_MODE: 'live' });
+    expect(await proc.exit).toBe(1);
+    for (const name of [
+      'ATTIO_API_TOKEN',
+      'ZOHO_REFRESH_TOKEN',
+      'BRAINTREE_PRIVATE_KEY',
+      'CHECKOUT_TOKEN_SECRET',
+      'ADMIN_TOKEN',
+    ]) {
+      expect(proc.output()).toContain(`${name}: required when INTEGRATION_MODE=live`);
+    }
+  });
+
+  it('exits non-zero on a malformed value', async () => {
+    const proc = run({ PORT: 'abc' });
+    expect(await proc.exit).toBe(1);
+    expect(proc.output()).toContain('PORT:');
+  });
+
+  it('starts in sandbox mode and answers /health/ready', async () => {
+    const port = await freePort();
+    const proc = run({ PORT: String(port) });
+    try {
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (r) => r.status,
+          () => 0,
+        );
+      }
+      expect(status).toBe(200);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exit;
+    }
+  }, 20_000);
+});
