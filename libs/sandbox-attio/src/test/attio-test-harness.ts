@@ -1,0 +1,79 @@
+import { createAttioClient } from 'attio-ts-sdk';
+import { z } from 'zod';
+import {
+  ATTIO_SANDBOX_TOKEN,
+  AttioEmulator,
+  AttioEmulatorOptions,
+  createAttioEmulator,
+} from '../lib/attio-emulator';
+
+/** Attio's error body (attio-ts-sdk types.gen.ts `*Errors`), used to check every error answer. */
+export const attioErrorBodySchema = z.object({
+  status_code: z.number().int(),
+  type: z.string().min(1),
+  code: z.string().min(1),
+  message: z.string(),
+});
+
+export interface AttioHarness {
+  emulator: AttioEmulator;
+  /** Base URL as the SDK wants it (without /v2). */
+  origin: string;
+  /** Base URL of the API (with /v2), as AppConfig.attio.apiUrl holds it. */
+  apiUrl: string;
+  sdk: ReturnType<typeof createAttioClient>;
+  /** Raw request with the sandbox token (for status codes, headers and error bodies). */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; headers: Headers; json: unknown }>;
+  close(): Promise<void>;
+}
+
+export async function startAttio(options: AttioEmulatorOptions = {}): Promise<AttioHarness> {
+  const emulator = createAttioEmulator({
+    readsPerSecond: 10_000,
+    writesPerSecond: 10_000,
+    webhookBaseDelayMs: 20,
+    ...options,
+  });
+  const running = await emulator.listen(0);
+  const origin = running.url;
+  const sdk = createAttioClient({
+    apiKey: ATTIO_SANDBOX_TOKEN,
+    baseUrl: origin,
+    // The SDK's own retries would hide the emulator's answers.
+    retry: { maxRetries: 0 },
+    cache: { enabled: false },
+  });
+  return {
+    emulator,
+    origin,
+    apiUrl: `${origin}/v2`,
+    sdk,
+    async call(method, path, body, token = ATTIO_SANDBOX_TOKEN) {
+      const res = await fetch(`${origin}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** A record body `{data: {values}}` — the write shape for create, patch, put and assert. */
+export const valuesBody = (values: Record<string, unknown>) => ({ data: { values } });
+
+export const companyValues = (n: number, extra: Record<string, unknown> = {}) => ({
+  name: `Company ${n}`,
+  domains: [`company-${n}.example.com`],
+  ...extra,
+});
