@@ -36,6 +36,8 @@ export class EmulatorServer {
   readonly faults = new FaultInjector();
   readonly webhooks: WebhookDispatcher;
   private readonly resetHandlers: Array<() => void> = [];
+  /** Requests held back by injected latency/hangs; answered at once on close so close() never waits for them. */
+  private readonly delayed = new Map<NodeJS.Timeout, () => void>();
 
   constructor(private readonly options: EmulatorOptions) {
     this.webhooks = new WebhookDispatcher(options.webhooks);
@@ -72,6 +74,11 @@ export class EmulatorServer {
   }
 
   async close(): Promise<void> {
+    for (const [timer, act] of this.delayed) {
+      clearTimeout(timer);
+      act();
+    }
+    this.delayed.clear();
     await this.webhooks.close();
     await this.app.close();
   }
@@ -84,8 +91,13 @@ export class EmulatorServer {
       else if (decision.kind === 'rate_limit') this.options.faultReply(reply, 'rate_limit', 429, this.clock);
       else done();
     };
-    if (decision.delayMs > 0) setTimeout(act, decision.delayMs).unref();
-    else act();
+    if (decision.delayMs <= 0) return act();
+    const timer = setTimeout(() => {
+      this.delayed.delete(timer);
+      act();
+    }, decision.delayMs);
+    timer.unref();
+    this.delayed.set(timer, act);
   }
 
   private registerControlRoutes(): void {

@@ -15,7 +15,9 @@ export class RateWindow {
   /** Counts a request at time `nowMs`; returns null when allowed, or the window end (ms) when limited. */
   take(nowMs: number): number | null {
     if (this.limit <= 0) return null;
-    if (nowMs - this.windowStart >= this.windowMs) {
+    // A clock that moved backwards (sandbox clock reset) also starts a new window; otherwise the counter
+    // would stay stuck in a window "in the future" until real time caught up.
+    if (nowMs < this.windowStart || nowMs - this.windowStart >= this.windowMs) {
       this.windowStart = nowMs - (nowMs % this.windowMs);
       this.count = 0;
     }

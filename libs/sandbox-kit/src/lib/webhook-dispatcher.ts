@@ -39,6 +39,7 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   readonly options: Required<WebhookDispatcherOptions>;
   private closed = false;
+  private readonly cancelled = new WeakSet<WebhookDelivery>();
 
   constructor(options: WebhookDispatcherOptions = {}) {
     this.options = {
@@ -77,7 +78,8 @@ export class WebhookDispatcher {
   /** Resolves once every delivery has either succeeded or run out of attempts (tests use this). */
   async settle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.deliveries.some((d) => d.status === 'pending')) {
+    // After close() no retry will run, so pending deliveries can no longer settle: stop waiting.
+    while (!this.closed && this.deliveries.some((d) => d.status === 'pending')) {
       if (Date.now() > deadline) throw new Error('webhook deliveries still pending');
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -87,6 +89,8 @@ export class WebhookDispatcher {
   clear(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    // An attempt in flight during a reset must not schedule retries for a delivery that no longer exists.
+    for (const d of this.deliveries) this.cancelled.add(d);
     this.deliveries.length = 0;
   }
 
@@ -103,7 +107,7 @@ export class WebhookDispatcher {
   }
 
   private async attempt(delivery: WebhookDelivery): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.cancelled.has(delivery)) return;
     const attempt: DeliveryAttempt = { at: new Date().toISOString() };
     try {
       const res = await fetch(delivery.url, {
@@ -123,6 +127,7 @@ export class WebhookDispatcher {
       delivery.status = 'delivered';
       return;
     }
+    if (this.cancelled.has(delivery)) return;
     if (delivery.attempts.length >= this.options.maxAttempts || this.closed) {
       delivery.status = 'failed';
       return;
