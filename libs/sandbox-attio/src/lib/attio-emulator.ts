@@ -122,14 +122,12 @@ export function createAttioEmulator(options: AttioEmulatorOptions = {}): AttioEm
         ),
       );
     }
-    return reply
-      .code(500)
-      .send({
-        status_code: 500,
-        type: 'api_error',
-        code: 'internal_server_error',
-        message: 'Internal error',
-      });
+    return reply.code(500).send({
+      status_code: 500,
+      type: 'api_error',
+      code: 'internal_server_error',
+      message: 'Internal error',
+    });
   });
   app.setNotFoundHandler((req, reply) =>
     sendAttioError(

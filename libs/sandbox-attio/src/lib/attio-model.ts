@@ -61,7 +61,7 @@ export interface AttributeModel {
   relationship: null;
   created_at: string;
   config: {
-    currency: { default_currency_code: string | null; display_type: string | null };
+    currency: { default_currency_code: string; display_type: string };
     record_reference: { allowed_object_ids: string[] | null };
   };
   /** Emulator-only: options of a select attribute and statuses of a status attribute (not serialised). */

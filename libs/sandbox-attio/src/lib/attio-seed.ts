@@ -18,6 +18,7 @@ export interface AttributeSeed {
   options?: string[];
   statuses?: string[];
   default_currency_code?: string;
+  display_type?: string;
 }
 
 const common: AttributeSeed[] = [
@@ -164,9 +165,11 @@ export function buildAttribute(
     relationship: null,
     created_at: createdAt,
     config: {
+      // The OpenAPI schema requires a currency config on every attribute (non-nullable enums), so
+      // non-currency attributes carry the workspace default too (UNCONFIRMED what Attio sends there).
       currency: {
-        default_currency_code: seed.type === 'currency' ? (seed.default_currency_code ?? 'USD') : null,
-        display_type: seed.type === 'currency' ? 'symbol' : null,
+        default_currency_code: seed.default_currency_code ?? 'USD',
+        display_type: seed.display_type ?? 'symbol',
       },
       record_reference: { allowed_object_ids: null },
     },

@@ -1,4 +1,9 @@
-import { createAttioClient } from 'attio-ts-sdk';
+import {
+  createAttioClient,
+  getAttioErrorCode,
+  getAttioErrorPayload,
+  getAttioErrorStatus,
+} from 'attio-ts-sdk';
 import { z } from 'zod';
 import {
   ATTIO_SANDBOX_TOKEN,
@@ -77,3 +82,20 @@ export const companyValues = (n: number, extra: Record<string, unknown> = {}) =>
   domains: [`company-${n}.example.com`],
   ...extra,
 });
+
+/**
+ * Runs an SDK call that must fail, and checks the failure as the SDK sees it (status, code) and the raw
+ * body against Attio's error shape.
+ */
+export async function expectAttioError(call: Promise<unknown>, status: number, code: string): Promise<void> {
+  let caught: unknown;
+  try {
+    await call;
+  } catch (err) {
+    caught = err;
+  }
+  if (caught === undefined) throw new Error(`expected an Attio ${status} ${code} error, the call succeeded`);
+  expect({ status: getAttioErrorStatus(caught), code: getAttioErrorCode(caught) }).toEqual({ status, code });
+  const payload = getAttioErrorPayload(caught);
+  expect(attioErrorBodySchema.parse(payload)).toMatchObject({ status_code: status, code });
+}
