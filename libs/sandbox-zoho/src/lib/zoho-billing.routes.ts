@@ -30,7 +30,12 @@ type Query = Record<string, string | undefined>;
 type Body = Record<string, unknown>;
 
 /** Zoho pages lists with `page` and `per_page` (default and maximum 200) and answers `page_context`. */
-function paginate<T>(items: T[], q: Query, reportName: string, filter: string): { page: T[]; page_context: Body } {
+function paginate<T>(
+  items: T[],
+  q: Query,
+  reportName: string,
+  filter: string,
+): { page: T[]; page_context: Body } {
   const page = Math.max(1, Number.parseInt(q['page'] ?? '1', 10) || 1);
   const perPage = Math.min(200, Math.max(1, Number.parseInt(q['per_page'] ?? '200', 10) || 200));
   const start = (page - 1) * perPage;
@@ -120,20 +125,32 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
         if (!token || token.expiresAtMs <= deps.now().getTime()) {
           return sendZohoError(
             reply,
-            new ZohoApiError(401, ZOHO_CODES.unauthorized, 'You are not authorized to perform this operation'),
+            new ZohoApiError(
+              401,
+              ZOHO_CODES.unauthorized,
+              'You are not authorized to perform this operation',
+            ),
           );
         }
         const org = req.headers[ZOHO_ORG_HEADER];
         if (typeof org !== 'string' || !org) {
           return sendZohoError(
             reply,
-            new ZohoApiError(400, ZOHO_CODES.organization, 'X-com-zoho-subscriptions-organizationid header is required.'),
+            new ZohoApiError(
+              400,
+              ZOHO_CODES.organization,
+              'X-com-zoho-subscriptions-organizationid header is required.',
+            ),
           );
         }
         if (org !== deps.organizationId) {
           return sendZohoError(
             reply,
-            new ZohoApiError(401, ZOHO_CODES.organization, `This user is not associated with the organization ${org}.`),
+            new ZohoApiError(
+              401,
+              ZOHO_CODES.organization,
+              `This user is not associated with the organization ${org}.`,
+            ),
           );
         }
         let window = windows.get(org);
@@ -144,22 +161,33 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
         if (until !== null) {
           // Retry-After is not documented for Zoho Billing (UNCONFIRMED); sent so clients can wait precisely.
           const seconds = String(Math.max(1, Math.ceil((until - nowMs) / 1000)));
-          return sendZohoError(reply, new ZohoApiError(429, ZOHO_CODES.rateLimited, RATE_LIMIT_MESSAGE, { 'Retry-After': seconds }));
+          return sendZohoError(
+            reply,
+            new ZohoApiError(429, ZOHO_CODES.rateLimited, RATE_LIMIT_MESSAGE, { 'Retry-After': seconds }),
+          );
         }
         return undefined;
       });
 
       const ok = (message: string, extra: Body) => ({ code: 0, message, ...extra });
-      const created = (reply: FastifyReply, message: string, extra: Body) => reply.code(201).send(ok(message, extra));
+      const created = (reply: FastifyReply, message: string, extra: Body) =>
+        reply.code(201).send(ok(message, extra));
       const q = (req: FastifyRequest) => req.query as Query;
       const p = (req: FastifyRequest) => req.params as Record<string, string>;
 
       // ---- products ----
       api.post('/products', async (req, reply) =>
-        created(reply, 'The product has been created.', { product: productView(billing.createProduct(body(req))) }),
+        created(reply, 'The product has been created.', {
+          product: productView(billing.createProduct(body(req))),
+        }),
       );
       api.get('/products', async (req) => {
-        const { page, page_context } = paginate([...state.products.values()], q(req), 'Products', 'Status.All');
+        const { page, page_context } = paginate(
+          [...state.products.values()],
+          q(req),
+          'Products',
+          'Status.All',
+        );
         return ok('success', { products: page.map(productView), page_context });
       });
       api.get('/products/:product_id', async (req) =>
@@ -181,7 +209,9 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
         const { page, page_context } = paginate(plans, query, 'Plans', `PlanStatus.${status}`);
         return ok('success', { plans: page.map(planView), page_context });
       });
-      api.get('/plans/:plan_code', async (req) => ok('success', { plan: planView(billing.getPlan(p(req)['plan_code'])) }));
+      api.get('/plans/:plan_code', async (req) =>
+        ok('success', { plan: planView(billing.getPlan(p(req)['plan_code'])) }),
+      );
 
       // ---- customers ----
       api.post('/customers', async (req, reply) =>
@@ -192,13 +222,26 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
       api.get('/customers', async (req) => {
         const query = q(req);
         const status = filterValue(query, 'Status', {
-          All: 1, Active: 1, Inactive: 1, Gapps: 1, Crm: 1, NonSubscribers: 1, PortalEnabled: 1, PortalDisabled: 1,
+          All: 1,
+          Active: 1,
+          Inactive: 1,
+          Gapps: 1,
+          Crm: 1,
+          NonSubscribers: 1,
+          PortalEnabled: 1,
+          PortalDisabled: 1,
         });
         // `email=` is community usage, not in customers.yml (UNCONFIRMED); served from an index.
-        let customers = query['email'] ? billing.customersByEmail(query['email']) : [...state.customers.values()];
+        let customers = query['email']
+          ? billing.customersByEmail(query['email'])
+          : [...state.customers.values()];
         const search = query['search_text']?.toLowerCase();
         customers = customers.filter((c) => {
-          if (search && !c.display_name.toLowerCase().includes(search) && !c.email.toLowerCase().includes(search)) {
+          if (
+            search &&
+            !c.display_name.toLowerCase().includes(search) &&
+            !c.email.toLowerCase().includes(search)
+          ) {
             return false;
           }
           switch (status) {
@@ -225,7 +268,10 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
       });
       api.get('/customers/reference/:reference_id', async (req) =>
         ok('success', {
-          customer: customerView(billing.findCustomerByReference(p(req)['reference_id'], q(req)['reference_id_type']), state),
+          customer: customerView(
+            billing.findCustomerByReference(p(req)['reference_id'], q(req)['reference_id_type']),
+            state,
+          ),
         }),
       );
       api.get('/customers/:customer_id', async (req) =>
@@ -243,17 +289,24 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
         const status = filterValue(query, 'SubscriptionStatus', SUBSCRIPTION_FILTERS);
         const allowed = SUBSCRIPTION_FILTERS[status];
         const source = query['customer_id']
-          ? ids(state.subscriptionsByCustomer.get(query['customer_id'])).map((id) => billing.getSubscription(id))
+          ? ids(state.subscriptionsByCustomer.get(query['customer_id'])).map((id) =>
+              billing.getSubscription(id),
+            )
           : [...state.subscriptions.values()];
         const ref = query['reference_contains'];
         const subs = source.filter(
           (s) => (!allowed || allowed.includes(s.status)) && (!ref || s.reference_id.includes(ref)),
         );
         const { page, page_context } = paginate(subs, query, 'Subscriptions', `SubscriptionStatus.${status}`);
-        return ok('success', { subscriptions: page.map((s) => subscriptionListItem(s, state)), page_context });
+        return ok('success', {
+          subscriptions: page.map((s) => subscriptionListItem(s, state)),
+          page_context,
+        });
       });
       api.get('/subscriptions/:subscription_id', async (req) =>
-        ok('success', { subscription: subscriptionView(billing.getSubscription(p(req)['subscription_id']), state) }),
+        ok('success', {
+          subscription: subscriptionView(billing.getSubscription(p(req)['subscription_id']), state),
+        }),
       );
       api.post('/subscriptions/:subscription_id/cancel', async (req) => {
         const raw = q(req)['cancel_at_end'] ?? String(body(req)['cancel_at_end'] ?? 'false');
@@ -267,14 +320,17 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
 
       // ---- invoices ----
       api.post('/invoices', async (req, reply) =>
-        created(reply, 'The invoice has been created.', { invoice: invoiceView(billing.createInvoice(body(req)), state) }),
+        created(reply, 'The invoice has been created.', {
+          invoice: invoiceView(billing.createInvoice(body(req)), state),
+        }),
       );
       api.get('/invoices', async (req) => {
         const query = q(req);
         const status = filterValue(query, 'Status', INVOICE_FILTERS);
         const allowed = INVOICE_FILTERS[status];
         let source: string[] | undefined;
-        if (query['subscription_id']) source = ids(state.invoicesBySubscription.get(query['subscription_id']));
+        if (query['subscription_id'])
+          source = ids(state.invoicesBySubscription.get(query['subscription_id']));
         else if (query['customer_id']) source = ids(state.invoicesByCustomer.get(query['customer_id']));
         const invoices = (source ? source.map((id) => billing.getInvoice(id)) : [...state.invoices.values()])
           .map((inv) => (billing.refreshInvoiceStatus(inv), inv))
@@ -300,18 +356,29 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
 
       // ---- payments ----
       api.post('/payments', async (req, reply) =>
-        created(reply, 'The payment has been recorded.', { payment: paymentView(billing.createPayment(body(req)), state) }),
+        created(reply, 'The payment has been recorded.', {
+          payment: paymentView(billing.createPayment(body(req)), state),
+        }),
       );
       api.get('/payments', async (req) => {
         // Not in payments.yml (no list operation there); modelled on Zoho's "List all payments".
         const query = q(req);
         const mode = filterValue(query, 'PaymentMode', {
-          All: 1, Check: 1, Cash: 1, BankTransfer: 1, CreditCard: 1, BankRemittance: 1, AutoTransaction: 1, Others: 1,
+          All: 1,
+          Check: 1,
+          Cash: 1,
+          BankTransfer: 1,
+          CreditCard: 1,
+          BankRemittance: 1,
+          AutoTransaction: 1,
+          Others: 1,
         });
         let source: string[] | undefined;
         if (query['invoice_id']) source = ids(state.paymentsByInvoice.get(query['invoice_id']));
         else if (query['customer_id']) source = ids(state.paymentsByCustomer.get(query['customer_id']));
-        const payments = (source ? source.map((id) => billing.getPayment(id)) : [...state.payments.values()]).filter(
+        const payments = (
+          source ? source.map((id) => billing.getPayment(id)) : [...state.payments.values()]
+        ).filter(
           (pay) =>
             (mode === 'All' || pay.payment_mode === mode.toLowerCase()) &&
             (!query['customer_id'] || pay.customer_id === query['customer_id']) &&
@@ -334,7 +401,11 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
         const events = [...state.events].reverse();
         const { page, page_context } = paginate(events, query, 'Events', 'Status.All');
         return ok('success', {
-          events: page.map((e) => ({ event_id: e.event_id, event_type: e.event_type, event_time: e.event_time })),
+          events: page.map((e) => ({
+            event_id: e.event_id,
+            event_type: e.event_type,
+            event_time: e.event_time,
+          })),
           page_context,
         });
       });

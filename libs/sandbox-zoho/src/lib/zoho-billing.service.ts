@@ -37,7 +37,13 @@ export interface ZohoBillingDeps {
 }
 
 const PAYMENT_MODES: ZohoPaymentMode[] = [
-  'check', 'cash', 'creditcard', 'banktransfer', 'bankremittance', 'autotransaction', 'others',
+  'check',
+  'cash',
+  'creditcard',
+  'banktransfer',
+  'bankremittance',
+  'autotransaction',
+  'others',
 ];
 
 type Body = Record<string, unknown>;
@@ -128,7 +134,8 @@ export class ZohoBillingService {
       throw invalid('Please enter a valid value for interval.');
     }
     const unit = str(body['interval_unit']) || 'months';
-    if (!['months', 'years', 'weeks', 'days'].includes(unit)) throw invalid('Invalid value passed for interval_unit');
+    if (!['months', 'years', 'weeks', 'days'].includes(unit))
+      throw invalid('Invalid value passed for interval_unit');
     if (!this.state.products.has(productId)) throw notFound('Product');
     if (this.state.plans.has(planCode)) {
       throw new ZohoApiError(400, ZOHO_CODES.duplicate, `The plan code "${planCode}" already exists.`);
@@ -232,7 +239,9 @@ export class ZohoBillingService {
   }
 
   customersByEmail(email: string): ZohoCustomer[] {
-    return [...(this.state.customersByEmail.get(email.toLowerCase()) ?? [])].map((id) => this.getCustomer(id));
+    return [...(this.state.customersByEmail.get(email.toLowerCase()) ?? [])].map((id) =>
+      this.getCustomer(id),
+    );
   }
 
   // ---- subscriptions ------------------------------------------------------------------------------
@@ -263,9 +272,13 @@ export class ZohoBillingService {
     const price = num(planBody['price']) ?? plan.recurring_price;
     const now = this.deps.now();
     const startsAtRaw = body['starts_at'];
-    const startsAt = startsAtRaw === undefined || startsAtRaw === '' ? parseZohoDate(zohoDate(now)) : parseZohoDate(startsAtRaw);
+    const startsAt =
+      startsAtRaw === undefined || startsAtRaw === ''
+        ? parseZohoDate(zohoDate(now))
+        : parseZohoDate(startsAtRaw);
     if (!startsAt) throw invalid('Invalid value passed for starts_at. Use the format yyyy-mm-dd.');
-    const trialDays = planBody['exclude_trial'] === true ? 0 : (num(planBody['trial_days']) ?? plan.trial_period);
+    const trialDays =
+      planBody['exclude_trial'] === true ? 0 : (num(planBody['trial_days']) ?? plan.trial_period);
     const terms = num(body['payment_terms']) ?? customer.payment_terms;
     const t = this.stamp();
     const sub: ZohoSubscription = {
@@ -334,7 +347,9 @@ export class ZohoBillingService {
       sub.end_of_term = true;
       sub.expires_at = sub.current_term_ends_at;
       sub.updated_time = this.stamp();
-      this.deps.emit('subscription_cancellation_scheduled', { subscription: subscriptionView(sub, this.state) });
+      this.deps.emit('subscription_cancellation_scheduled', {
+        subscription: subscriptionView(sub, this.state),
+      });
     } else {
       this.endSubscription(sub, this.deps.now());
     }
@@ -529,7 +544,8 @@ export class ZohoBillingService {
     const mode = required(body, 'payment_mode') as ZohoPaymentMode;
     if (!PAYMENT_MODES.includes(mode)) throw invalid(`Invalid value passed for payment_mode`);
     const amount = num(body['amount']);
-    if (amount === undefined || amount <= 0) throw invalid('amount is required. Please enter a valid amount.');
+    if (amount === undefined || amount <= 0)
+      throw invalid('amount is required. Please enter a valid amount.');
     const customer = this.getCustomer(customerId);
     const refs = Array.isArray(body['invoices']) ? (body['invoices'] as Body[]) : [];
     const applied: Array<{ invoice: ZohoInvoice; amount: number }> = [];
@@ -550,7 +566,8 @@ export class ZohoBillingService {
       applied.push({ invoice, amount: money(amountApplied) });
     }
     const totalApplied = money(applied.reduce((s, a) => s + a.amount, 0));
-    if (totalApplied > money(amount)) throw invalid('The amount applied to invoices is more than the payment amount.');
+    if (totalApplied > money(amount))
+      throw invalid('The amount applied to invoices is more than the payment amount.');
     const date = body['date'] === undefined ? this.deps.now() : parseZohoDate(body['date']);
     if (!date) throw invalid('Invalid value passed for date. Use the format yyyy-mm-dd.');
     const t = this.stamp();
@@ -631,7 +648,8 @@ export class ZohoBillingService {
     const payment = this.getPayment(id);
     const refundable = money(payment.amount - payment.amount_refunded);
     const value = money(amount ?? refundable);
-    if (value <= 0 || value > refundable) throw invalid('The refund amount is more than the refundable amount.');
+    if (value <= 0 || value > refundable)
+      throw invalid('The refund amount is more than the refundable amount.');
     payment.amount_refunded = money(payment.amount_refunded + value);
     payment.updated_time = this.stamp();
     this.deps.emit('payment_refunded', { payment: paymentView(payment, this.state) });
@@ -689,7 +707,8 @@ export class ZohoBillingService {
       }
     }
     for (const inv of this.state.invoices.values()) {
-      if ((inv.status === 'sent' || inv.status === 'partially_paid') && inv.due_date < today) inv.status = 'overdue';
+      if ((inv.status === 'sent' || inv.status === 'partially_paid') && inv.due_date < today)
+        inv.status = 'overdue';
     }
     this.deps.changed();
   }

@@ -1,4 +1,9 @@
-import { customerInput, EmulatorHarness, expectSpecValid, startHarness } from '../testing/zoho-emulator.fixtures';
+import {
+  customerInput,
+  EmulatorHarness,
+  expectSpecValid,
+  startHarness,
+} from '../testing/zoho-emulator.fixtures';
 
 describe('Zoho emulator: auth envelope, products, plans, customers (validated against specs/zoho-billing)', () => {
   let h: EmulatorHarness;
@@ -37,7 +42,9 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
 
   describe('products', () => {
     it('creates, lists and gets products', async () => {
-      const created = await h.api('POST', '/products', { body: { name: 'Add-on product', description: 'x' } });
+      const created = await h.api('POST', '/products', {
+        body: { name: 'Add-on product', description: 'x' },
+      });
       expect(created.status).toBe(201);
       expectSpecValid('POST', '/products', created);
       const id = (created.body['product'] as { product_id: string }).product_id;
@@ -76,15 +83,25 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
 
     it('creates a plan and refuses bad input, duplicates and unknown products', async () => {
       const productId = (await h.api('GET', '/products')).body['products'] as Array<{ product_id: string }>;
-      const body = { plan_code: 'team-monthly', name: 'Team', recurring_price: 49, interval: 1, product_id: productId[0].product_id };
+      const body = {
+        plan_code: 'team-monthly',
+        name: 'Team',
+        recurring_price: 49,
+        interval: 1,
+        product_id: productId[0].product_id,
+      };
       const created = await h.api('POST', '/plans', { body });
       expect(created.status).toBe(201);
       expectSpecValid('POST', '/plans', created);
       const dup = await h.api('POST', '/plans', { body });
       expect(dup.status).toBe(400);
       expectSpecValid('POST', '/plans', dup);
-      expect((await h.api('POST', '/plans', { body: { ...body, plan_code: 'x', recurring_price: 'abc' } })).status).toBe(400);
-      expect((await h.api('POST', '/plans', { body: { ...body, plan_code: 'y', product_id: '1' } })).status).toBe(404);
+      expect(
+        (await h.api('POST', '/plans', { body: { ...body, plan_code: 'x', recurring_price: 'abc' } })).status,
+      ).toBe(400);
+      expect(
+        (await h.api('POST', '/plans', { body: { ...body, plan_code: 'y', product_id: '1' } })).status,
+      ).toBe(404);
       expect((await h.api('GET', '/plans?filter_by=Nope.All')).status).toBe(400);
       expect((await h.api('GET', '/plans/unknown')).body['code']).toBe(1002);
     });
@@ -98,14 +115,18 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
       expectSpecValid('POST', '/customers', created);
       expect(created.body['message']).toBe('The customer has been created');
       const customer = created.body['customer'] as { customer_id: string; custom_fields: unknown[] };
-      expect(customer.custom_fields).toEqual([expect.objectContaining({ label: 'attio_record_id', value: input.custom_fields[0].value })]);
+      expect(customer.custom_fields).toEqual([
+        expect.objectContaining({ label: 'attio_record_id', value: input.custom_fields[0].value }),
+      ]);
 
       const got = await h.api('GET', `/customers/${customer.customer_id}`);
       expectSpecValid('GET', `/customers/${customer.customer_id}`, got);
 
       const byEmail = await h.api('GET', `/customers?email=${encodeURIComponent(input.email.toUpperCase())}`);
       expectSpecValid('GET', '/customers', byEmail);
-      expect((byEmail.body['customers'] as Array<{ customer_id: string }>).map((c) => c.customer_id)).toEqual([customer.customer_id]);
+      expect((byEmail.body['customers'] as Array<{ customer_id: string }>).map((c) => c.customer_id)).toEqual(
+        [customer.customer_id],
+      );
 
       const byRef = await h.api('GET', `/customers/reference/${input.custom_fields[0].value}`);
       expectSpecValid('GET', `/customers/reference/${input.custom_fields[0].value}`, byRef);
@@ -113,7 +134,9 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
     });
 
     it('resolves CRM references by type, as Zoho documents', async () => {
-      const created = await h.api('POST', '/customers', { body: customerInput({ zcrm_account_id: '777', zcrm_contact_id: '888' }) });
+      const created = await h.api('POST', '/customers', {
+        body: customerInput({ zcrm_account_id: '777', zcrm_contact_id: '888' }),
+      });
       const id = (created.body['customer'] as { customer_id: string }).customer_id;
       const byAccount = await h.api('GET', '/customers/reference/777?reference_id_type=zcrm_account_id');
       expect((byAccount.body['customer'] as { customer_id: string }).customer_id).toBe(id);
@@ -128,9 +151,16 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
       const page = await h.api('GET', '/customers?filter_by=Status.Active&per_page=2&page=2');
       expectSpecValid('GET', '/customers', page);
       expect(page.body['customers']).toHaveLength(1);
-      expect(page.body['page_context']).toMatchObject({ page: 2, per_page: 2, has_more_page: false, applied_filter: 'Status.Active' });
+      expect(page.body['page_context']).toMatchObject({
+        page: 2,
+        per_page: 2,
+        has_more_page: false,
+        applied_filter: 'Status.Active',
+      });
       expect((await h.api('GET', '/customers?filter_by=Status.Inactive')).body['customers']).toEqual([]);
-      expect((await h.api('GET', '/customers?filter_by=Status.NonSubscribers')).body['customers']).toHaveLength(3);
+      expect(
+        (await h.api('GET', '/customers?filter_by=Status.NonSubscribers')).body['customers'],
+      ).toHaveLength(3);
       expect((await h.api('GET', '/customers?search_text=acme')).body['customers']).toHaveLength(3);
     });
 
@@ -138,7 +168,9 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
       const noEmail = await h.api('POST', '/customers', { body: { display_name: 'X' } });
       expect(noEmail.status).toBe(400);
       expectSpecValid('POST', '/customers', noEmail);
-      expect((await h.api('POST', '/customers', { body: { display_name: 'X', email: 'not-an-email' } })).status).toBe(400);
+      expect(
+        (await h.api('POST', '/customers', { body: { display_name: 'X', email: 'not-an-email' } })).status,
+      ).toBe(400);
       const input = customerInput();
       await h.api('POST', '/customers', { body: input });
       const dup = await h.api('POST', '/customers', { body: { ...input, email: 'other@acme.test' } });

@@ -57,7 +57,10 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
     name: 'zoho',
     faultReply: (reply, kind, status) =>
       kind === 'rate_limit'
-        ? sendZohoError(reply, new ZohoApiError(429, ZOHO_CODES.rateLimited, RATE_LIMIT_MESSAGE, { 'Retry-After': '1' }))
+        ? sendZohoError(
+            reply,
+            new ZohoApiError(429, ZOHO_CODES.rateLimited, RATE_LIMIT_MESSAGE, { 'Retry-After': '1' }),
+          )
         : sendZohoError(reply, new ZohoApiError(status, ZOHO_CODES.internalError, 'Internal error')),
     webhooks: {
       baseDelayMs: options.webhookBaseDelayMs ?? 1000,
@@ -73,9 +76,19 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
   let webhookConfig: ZohoWebhookConfig = { ...initialWebhooks };
 
   const emit = (type: ZohoEventType, data: Record<string, unknown>): void => {
-    const event: ZohoWebhookBody = { event_id: state.newId(), event_type: type, event_time: zohoTime(now()), data };
+    const event: ZohoWebhookBody = {
+      event_id: state.newId(),
+      event_type: type,
+      event_time: zohoTime(now()),
+      data,
+    };
     const raw = JSON.stringify(event);
-    state.addEvent({ event_id: event.event_id, event_type: type, event_time: event.event_time, payload: JSON.stringify(data) });
+    state.addEvent({
+      event_id: event.event_id,
+      event_type: type,
+      event_time: event.event_time,
+      payload: JSON.stringify(data),
+    });
     if (!webhookConfig.url) return;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (webhookConfig.secret) {
@@ -139,7 +152,10 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
       return reply.code(400).send(controlError(err instanceof Error ? err.message : String(err)));
     }
   });
-  app.get(`${CONTROL_PREFIX}/webhooks`, async () => ({ url: webhookConfig.url ?? null, secret_set: Boolean(webhookConfig.secret) }));
+  app.get(`${CONTROL_PREFIX}/webhooks`, async () => ({
+    url: webhookConfig.url ?? null,
+    secret_set: Boolean(webhookConfig.secret),
+  }));
   app.put(`${CONTROL_PREFIX}/webhooks`, async (req, reply) => {
     const body = (req.body ?? {}) as ZohoWebhookConfig;
     if (body.url !== undefined && body.url !== null) {

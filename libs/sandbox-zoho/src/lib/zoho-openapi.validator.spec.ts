@@ -16,20 +16,32 @@ describe('ZohoOpenApiValidator', () => {
   });
 
   it('rejects bodies whose types differ from the spec (the check has teeth)', () => {
-    const bad = v.validateResponse('GET', '/invoices/1', 200, { code: 0, message: 'ok', invoice: { balance: '10.00' } });
+    const bad = v.validateResponse('GET', '/invoices/1', 200, {
+      code: 0,
+      message: 'ok',
+      invoice: { balance: '10.00' },
+    });
     expect(bad.valid).toBe(false);
     expect(bad.errors.join()).toContain('/invoice/balance');
-    const good = v.validateResponse('GET', '/invoices/1', 200, { code: 0, message: 'ok', invoice: { balance: 10 } });
+    const good = v.validateResponse('GET', '/invoices/1', 200, {
+      code: 0,
+      message: 'ok',
+      invoice: { balance: 10 },
+    });
     expect(good.valid).toBe(true);
   });
 
   it('checks error answers against Zoho envelope (code must be non-zero)', () => {
-    expect(v.validateResponse('GET', '/x', 404, { code: 1002, message: 'Invoice does not exist.' }).valid).toBe(true);
+    expect(
+      v.validateResponse('GET', '/x', 404, { code: 1002, message: 'Invoice does not exist.' }).valid,
+    ).toBe(true);
     expect(v.validateResponse('GET', '/x', 400, { code: 0, message: 'x' }).valid).toBe(false);
   });
 
   it('validates named components', () => {
     expect(v.validateComponent('payments.yml', 'payment-response', { payment_id: 1 }).valid).toBe(false);
-    expect(v.validateComponent('payments.yml', 'payment-response', { payment_id: '1', amount: 5 }).valid).toBe(true);
+    expect(
+      v.validateComponent('payments.yml', 'payment-response', { payment_id: '1', amount: 5 }).valid,
+    ).toBe(true);
   });
 });

@@ -44,7 +44,8 @@ export class ZohoOpenApiValidator {
   constructor(dir: string = DEFAULT_ZOHO_SPECS_DIR) {
     this.ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(this.ajv);
-    for (const f of ['int64', 'int32', 'double', 'float']) this.ajv.addFormat(f, { type: 'number', validate: () => true });
+    for (const f of ['int64', 'int32', 'double', 'float'])
+      this.ajv.addFormat(f, { type: 'number', validate: () => true });
     this.ajv.addFormat('binary', () => true);
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
       const doc = parse(readFileSync(join(dir, file), 'utf8')) as OpenApiDoc;
@@ -66,7 +67,8 @@ export class ZohoOpenApiValidator {
       if (!route.regex.test(clean)) continue;
       const op = this.docs.get(route.file)?.paths[route.template]?.[method.toLowerCase()];
       if (!op) continue;
-      const schema = op.responses?.[String(status)]?.content?.['application/json']?.schema as { $ref?: string } | undefined;
+      const schema = op.responses?.[String(status)]?.content?.['application/json']?.schema as
+        { $ref?: string } | undefined;
       if (schema?.$ref) return { file: route.file, ref: schema.$ref };
     }
     return undefined;
@@ -74,9 +76,15 @@ export class ZohoOpenApiValidator {
 
   /** Validates a successful answer against the operation's response schema, or an error against the envelope. */
   validateResponse(method: string, path: string, status: number, body: unknown): ValidationResult {
-    if (status >= 400) return this.run('error-envelope', this.compile('error-envelope', ERROR_ENVELOPE), body);
+    if (status >= 400)
+      return this.run('error-envelope', this.compile('error-envelope', ERROR_ENVELOPE), body);
     const found = this.responseSchema(method, path, status);
-    if (!found) return { valid: false, schema: '(none)', errors: [`no response schema for ${method} ${path} ${status}`] };
+    if (!found)
+      return {
+        valid: false,
+        schema: '(none)',
+        errors: [`no response schema for ${method} ${path} ${status}`],
+      };
     return this.validateRef(found.file, found.ref, body);
   }
 

@@ -11,11 +11,34 @@ export const DEFAULT_PRODUCT_ID = '460000000000100';
 
 /** The default catalogue `POST /__sandbox/seed` loads: one product, three plans (prices in USD). */
 export const DEFAULT_SEED: Required<Pick<ZohoSeedData, 'products' | 'plans'>> = {
-  products: [{ product_id: DEFAULT_PRODUCT_ID, name: 'Sandbox SaaS', description: 'Default sandbox product' }],
+  products: [
+    { product_id: DEFAULT_PRODUCT_ID, name: 'Sandbox SaaS', description: 'Default sandbox product' },
+  ],
   plans: [
-    { plan_code: 'basic-monthly', name: 'Basic Monthly', recurring_price: 29, interval: 1, interval_unit: 'months', product_id: DEFAULT_PRODUCT_ID },
-    { plan_code: 'pro-monthly', name: 'Pro Monthly', recurring_price: 99, interval: 1, interval_unit: 'months', product_id: DEFAULT_PRODUCT_ID },
-    { plan_code: 'pro-yearly', name: 'Pro Yearly', recurring_price: 990, interval: 1, interval_unit: 'years', product_id: DEFAULT_PRODUCT_ID },
+    {
+      plan_code: 'basic-monthly',
+      name: 'Basic Monthly',
+      recurring_price: 29,
+      interval: 1,
+      interval_unit: 'months',
+      product_id: DEFAULT_PRODUCT_ID,
+    },
+    {
+      plan_code: 'pro-monthly',
+      name: 'Pro Monthly',
+      recurring_price: 99,
+      interval: 1,
+      interval_unit: 'months',
+      product_id: DEFAULT_PRODUCT_ID,
+    },
+    {
+      plan_code: 'pro-yearly',
+      name: 'Pro Yearly',
+      recurring_price: 990,
+      interval: 1,
+      interval_unit: 'years',
+      product_id: DEFAULT_PRODUCT_ID,
+    },
   ],
 };
 
@@ -37,7 +60,8 @@ export function seedZoho(
     counts.plans++;
   }
   for (const c of data.customers ?? []) {
-    if (typeof c['display_name'] === 'string' && state.customersByName.has(c['display_name'].toLowerCase())) continue;
+    if (typeof c['display_name'] === 'string' && state.customersByName.has(c['display_name'].toLowerCase()))
+      continue;
     billing.createCustomer(c);
     counts.customers++;
   }

@@ -82,14 +82,7 @@ export interface ZohoCustomer {
 }
 
 export type ZohoSubscriptionStatus =
-  | 'live'
-  | 'trial'
-  | 'future'
-  | 'non_renewing'
-  | 'cancelled'
-  | 'expired'
-  | 'unpaid'
-  | 'dunning';
+  'live' | 'trial' | 'future' | 'non_renewing' | 'cancelled' | 'expired' | 'unpaid' | 'dunning';
 
 export interface ZohoSubscription {
   subscription_id: string;
@@ -176,13 +169,7 @@ export interface ZohoInvoice {
 }
 
 export type ZohoPaymentMode =
-  | 'check'
-  | 'cash'
-  | 'creditcard'
-  | 'banktransfer'
-  | 'bankremittance'
-  | 'autotransaction'
-  | 'others';
+  'check' | 'cash' | 'creditcard' | 'banktransfer' | 'bankremittance' | 'autotransaction' | 'others';
 
 export interface ZohoPayment {
   payment_id: string;

@@ -96,9 +96,26 @@ export function customerView(c: ZohoCustomer, state: ZohoState): Record<string, 
 export function customerListItem(c: ZohoCustomer, state: ZohoState): Record<string, unknown> {
   const full = customerView(c, state);
   const keys = [
-    'customer_id', 'display_name', 'salutation', 'first_name', 'last_name', 'email', 'tags', 'company_name',
-    'phone', 'mobile', 'website', 'department', 'designation', 'currency_code', 'unused_credits', 'outstanding',
-    'is_gapps_customer', 'status', 'created_time', 'updated_time',
+    'customer_id',
+    'display_name',
+    'salutation',
+    'first_name',
+    'last_name',
+    'email',
+    'tags',
+    'company_name',
+    'phone',
+    'mobile',
+    'website',
+    'department',
+    'designation',
+    'currency_code',
+    'unused_credits',
+    'outstanding',
+    'is_gapps_customer',
+    'status',
+    'created_time',
+    'updated_time',
   ];
   return Object.fromEntries(keys.map((k) => [k, full[k]]));
 }
@@ -154,7 +171,15 @@ export function subscriptionView(s: ZohoSubscription, state: ZohoState): Record<
     },
     addons: [],
     ...(s.card_id
-      ? { card: { card_id: s.card_id, last_four_digits: 1111, payment_gateway: 'test_gateway', expiry_month: 12, expiry_year: 2030 } }
+      ? {
+          card: {
+            card_id: s.card_id,
+            last_four_digits: 1111,
+            payment_gateway: 'test_gateway',
+            expiry_month: 12,
+            expiry_year: 2030,
+          },
+        }
       : {}),
     payment_terms: s.payment_terms,
     payment_terms_label: s.payment_terms_label,

@@ -15,7 +15,10 @@ export function zohoSignedString(
     params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params ?? {});
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const prefix = pairs.map(([k, v]) => `${k}${v}`).join('');
-  return Buffer.concat([Buffer.from(prefix, 'utf8'), Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody, 'utf8')]);
+  return Buffer.concat([
+    Buffer.from(prefix, 'utf8'),
+    Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody, 'utf8'),
+  ]);
 }
 
 export function signZohoWebhook(

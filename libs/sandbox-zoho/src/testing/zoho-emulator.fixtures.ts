@@ -13,25 +13,34 @@ export interface ApiAnswer {
 
 export interface EmulatorHarness {
   emulator: ZohoEmulator;
+  /** Replaced by `renewToken()`: tokens expire against the sandbox clock, so advancing it days expires them. */
   token: string;
+  renewToken(): void;
   /** Calls the Billing API in-process with a valid token and org header unless overridden. */
   api(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
-    options?: { body?: unknown; token?: string | null; org?: string | null; headers?: Record<string, string> },
+    options?: {
+      body?: unknown;
+      token?: string | null;
+      org?: string | null;
+      headers?: Record<string, string>;
+    },
   ): Promise<ApiAnswer>;
 }
 
 export function startHarness(options: ZohoEmulatorOptions = {}): EmulatorHarness {
   const emulator = createZohoEmulator({ requestsPerMinute: 100_000, ...options });
   emulator.seed();
-  const token = emulator.issueAccessToken();
-  return {
+  const harness: EmulatorHarness = {
     emulator,
-    token,
+    token: emulator.issueAccessToken(),
+    renewToken() {
+      harness.token = emulator.issueAccessToken();
+    },
     async api(method, path, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-      const tok = opts.token === undefined ? token : opts.token;
+      const tok = opts.token === undefined ? harness.token : opts.token;
       if (tok) headers['authorization'] = `Zoho-oauthtoken ${tok}`;
       const org = opts.org === undefined ? ORG : opts.org;
       if (org) headers['x-com-zoho-subscriptions-organizationid'] = org;
@@ -44,6 +53,7 @@ export function startHarness(options: ZohoEmulatorOptions = {}): EmulatorHarness
       return { status: res.statusCode, body: res.json() as Record<string, unknown>, headers: res.headers };
     },
   };
+  return harness;
 }
 
 let validator: ZohoOpenApiValidator | undefined;
@@ -55,7 +65,9 @@ export function specValidator(): ZohoOpenApiValidator {
 export function expectSpecValid(method: string, path: string, answer: ApiAnswer): void {
   const result = specValidator().validateResponse(method, path, answer.status, answer.body);
   if (!result.valid) {
-    throw new Error(`${method} ${path} → ${answer.status} does not match ${result.schema}:\n${result.errors.join('\n')}`);
+    throw new Error(
+      `${method} ${path} → ${answer.status} does not match ${result.schema}:\n${result.errors.join('\n')}`,
+    );
   }
 }
 
