@@ -3,5 +3,6 @@ export default {
   displayName: 'api-e2e',
   preset: '../../jest.preset.js',
   rootDir: '.',
-  coverageDirectory: '../../coverage/apps/api-e2e',
+  testMatch: ['**/*.e2e.ts'],
+  testTimeout: 60_000,
 };
