@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'events',
   preset: '../../jest.preset.js',

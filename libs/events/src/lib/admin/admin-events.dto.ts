@@ -1,0 +1,48 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { Platform } from '@aia/platform';
+import { EVENT_STATES, EventState } from '../inbox/stored-event';
+
+export const PLATFORMS: readonly Platform[] = ['attio', 'zoho', 'braintree'];
+
+export class ListEventsQueryDto {
+  @ApiPropertyOptional({ enum: EVENT_STATES })
+  @IsOptional()
+  @IsIn(EVENT_STATES as EventState[])
+  state?: EventState;
+
+  @ApiPropertyOptional({ enum: PLATFORMS })
+  @IsOptional()
+  @IsIn(PLATFORMS as Platform[])
+  platform?: Platform;
+
+  @ApiPropertyOptional({ example: 'invoice_created' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  type?: string;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class DiscardEventDto {
+  @ApiProperty({ example: 'invoice voided in Zoho by finance' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}

@@ -1,0 +1,30 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig, DomainError, ErrorCode } from '@aia/platform';
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * `Authorization: Bearer <ADMIN_TOKEN>`. Both sides are hashed first so the comparison takes the same
+ * time whatever the length or content of the guess. An empty configured token disables the admin API.
+ */
+@Injectable()
+export class AdminTokenGuard implements CanActivate {
+  private readonly expected?: Buffer;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.expected = config.adminToken ? digest(config.adminToken) : undefined;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const given = digest(match ? match[1] : '');
+    if (!this.expected || !match || !timingSafeEqual(given, this.expected)) {
+      throw new DomainError(ErrorCode.Unauthorized, 'A valid admin bearer token is required');
+    }
+    return true;
+  }
+}

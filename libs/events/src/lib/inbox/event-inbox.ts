@@ -1,0 +1,49 @@
+import type { Platform, VerifiedWebhook } from '@aia/platform';
+import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
+
+export interface InboxInsert {
+  webhook: VerifiedWebhook;
+  state: Extract<EventState, 'pending' | 'ignored'>;
+  /** Per-key serialisation key of its job (an invoice, a record); defaults to platform:eventId. */
+  key?: string;
+}
+
+export interface InboxQuery {
+  state?: EventState;
+  platform?: Platform;
+  type?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface InboxStats {
+  byState: Record<EventState, number>;
+  /** Age of the oldest event still waiting for a first or further attempt; null when none. */
+  oldestPendingAgeSeconds: number | null;
+  deadLetters: number;
+  total: number;
+}
+
+/** Where webhooks are kept: written before the 200, read by workers and the admin API. */
+export interface EventInbox {
+  /** Stores the event unless (platform, eventId) is already held; then returns the held one. */
+  insert(input: InboxInsert): Promise<{ event: StoredEvent; created: boolean }>;
+  get(id: string): Promise<StoredEventDetail | undefined>;
+  list(query: InboxQuery): Promise<{ items: EventSummary[]; total: number }>;
+  /** Ids of events in the given states stored before `olderThan` (epoch ms): the re-enqueue sweep. */
+  idsInStates(states: readonly EventState[], olderThan: number, limit: number): Promise<Array<{ id: string; key: string }>>;
+  /** Marks the event processing and opens attempt n. */
+  startAttempt(id: string, attempt: number): Promise<void>;
+  finishAttempt(
+    id: string,
+    attempt: number,
+    outcome: { state: Extract<EventState, 'done' | 'retrying' | 'dead'>; error?: EventAttempt['error'] },
+  ): Promise<void>;
+  /** Unconditional state change (ignored, dead after a lost lease, pending on manual retry, discarded). */
+  setState(id: string, state: EventState, extra?: { error?: string; discardReason?: string }): Promise<void>;
+  stats(): Promise<InboxStats>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_INBOX = Symbol('EVENT_INBOX');

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import type { Platform } from '@aia/platform';
+import type { SqliteDb } from '../store/sqlite-database';
+import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
+import {
+  EVENT_STATES,
+  EventAttempt,
+  eventJobId,
+  EventState,
+  EventSummary,
+  StoredEvent,
+  StoredEventDetail,
+} from './stored-event';
+
+interface EventRow {
+  id: string;
+  platform: Platform;
+  event_id: string;
+  type: string;
+  state: EventState;
+  received_at: string;
+  stored_at: number;
+  updated_at: number;
+  attempts: number;
+  last_error: string | null;
+  discard_reason: string | null;
+  job_key: string;
+  payload?: string;
+  raw_body?: string;
+  headers?: string;
+}
+
+interface AttemptRow {
+  attempt: number;
+  started_at: number;
+  finished_at: number | null;
+  outcome: EventAttempt['outcome'];
+  error_name: string | null;
+  error_message: string | null;
+  temporary: number | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY,
+  platform TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  state TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  stored_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  discard_reason TEXT,
+  job_key TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  raw_body TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  UNIQUE (platform, event_id)
+);
+CREATE INDEX IF NOT EXISTS events_by_state ON events(state, stored_at);
+CREATE INDEX IF NOT EXISTS events_by_platform_type ON events(platform, type, stored_at);
+CREATE TABLE IF NOT EXISTS event_attempts (
+  event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  outcome TEXT NOT NULL,
+  error_name TEXT,
+  error_message TEXT,
+  temporary INTEGER,
+  PRIMARY KEY (event_id, attempt)
+);
+`;
+
+const SUMMARY_COLUMNS =
+  'id, platform, event_id, type, state, received_at, stored_at, updated_at, attempts, last_error, discard_reason, job_key';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The inbox of one instance: a table in the embedded store, beside the jobs. */
+export class SqliteEventInbox implements EventInbox {
+  private readonly stmts: ReturnType<typeof prepare>;
+
+  constructor(private readonly db: SqliteDb) {
+    db.exec(SCHEMA);
+    this.stmts = prepare(db);
+  }
+
+  async insert({ webhook, state, key }: InboxInsert): Promise<{ event: StoredEvent; created: boolean }> {
+    const now = Date.now();
+    const id = randomUUID();
+    const row = this.stmts.insert.get({
+      id,
+      platform: webhook.platform,
+      eventId: webhook.eventId,
+      type: webhook.type,
+      state,
+      receivedAt: webhook.receivedAt,
+      now,
+      key: key ?? `${webhook.platform}:${webhook.eventId}`,
+      payload: JSON.stringify(webhook.payload ?? null),
+      rawBody: webhook.rawBody,
+      headers: JSON.stringify(webhook.headers ?? {}),
+    }) as EventRow | undefined;
+    if (row) return { event: toEvent(row), created: true };
+    const held = this.stmts.byPlatformId.get(webhook.platform, webhook.eventId) as EventRow;
+    return { event: toEvent(held), created: false };
+  }
+
+  async get(id: string): Promise<StoredEventDetail | undefined> {
+    const row = this.stmts.get.get(id) as EventRow | undefined;
+    if (!row) return undefined;
+    const attempts = this.stmts.attempts.all(id) as AttemptRow[];
+    return { ...toEvent(row), attemptLog: attempts.map(toAttempt) };
+  }
+
+  async list(query: InboxQuery): Promise<{ items: EventSummary[]; total: number }> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };
+    for (const field of ['state', 'platform', 'type'] as const) {
+      if (query[field] !== undefined) {
+        where.push(`${field} = @${field}`);
+        params[field] = query[field];
+      }
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM events ${clause}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM events ${clause} ORDER BY stored_at DESC, id LIMIT @limit OFFSET @offset`)
+      .all(params) as EventRow[];
+    return { items: rows.map(toSummary), total };
+  }
+
+  async idsInStates(states: readonly EventState[], olderThan: number, limit: number): Promise<Array<{ id: string; key: string }>> {
+    const rows = this.stmts.idsInStates.all({ states: JSON.stringify(states), olderThan, limit }) as Array<{ id: string; job_key: string }>;
+    return rows.map((r) => ({ id: r.id, key: r.job_key }));
+  }
+
+  async startAttempt(id: string, attempt: number): Promise<void> {
+    const now = Date.now();
+    this.db.transaction(() => {
+      this.stmts.setAttempts.run({ id, attempt, now });
+      this.stmts.insertAttempt.run({ id, attempt, now });
+    })();
+  }
+
+  async finishAttempt(
+    id: string,
+    attempt: number,
+    outcome: { state: Extract<EventState, 'done' | 'retrying' | 'dead'>; error?: EventAttempt['error'] },
+  ): Promise<void> {
+    const now = Date.now();
+    const error = outcome.error;
+    this.db.transaction(() => {
+      this.stmts.finishAttempt.run({
+        id,
+        attempt,
+        now,
+        outcome: error ? 'failed' : 'succeeded',
+        errorName: error?.name ?? null,
+        errorMessage: error?.message ?? null,
+        temporary: error ? Number(error.temporary) : null,
+      });
+      this.stmts.setState.run({
+        id,
+        state: outcome.state,
+        now,
+        error: error ? `${error.name}: ${error.message}` : null,
+        keepError: error ? 0 : 1,
+        discardReason: null,
+      });
+    })();
+  }
+
+  async setState(id: string, state: EventState, extra: { error?: string; discardReason?: string } = {}): Promise<void> {
+    this.stmts.setState.run({
+      id,
+      state,
+      now: Date.now(),
+      error: extra.error ?? null,
+      keepError: extra.error ? 0 : 1,
+      discardReason: extra.discardReason ?? null,
+    });
+  }
+
+  async stats(): Promise<InboxStats> {
+    const byState = Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<EventState, number>;
+    let total = 0;
+    for (const r of this.stmts.countByState.all() as Array<{ state: EventState; n: number }>) {
+      byState[r.state] = r.n;
+      total += r.n;
+    }
+    const oldest = (this.stmts.oldestOpen.get() as { t: number | null }).t;
+    return {
+      byState,
+      oldestPendingAgeSeconds: oldest === null ? null : Math.max(0, Math.round((Date.now() - oldest) / 1000)),
+      deadLetters: byState.dead,
+      total,
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    // The connection belongs to whoever opened it (shared with the SQLite queue).
+  }
+}
+
+function prepare(db: SqliteDb) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO events (id, platform, event_id, type, state, received_at, stored_at, updated_at, job_key, payload, raw_body, headers)
+       VALUES (@id, @platform, @eventId, @type, @state, @receivedAt, @now, @now, @key, @payload, @rawBody, @headers)
+       ON CONFLICT (platform, event_id) DO NOTHING RETURNING *`,
+    ),
+    byPlatformId: db.prepare(`SELECT * FROM events WHERE platform = ? AND event_id = ?`),
+    get: db.prepare(`SELECT * FROM events WHERE id = ?`),
+    attempts: db.prepare(`SELECT * FROM event_attempts WHERE event_id = ? ORDER BY attempt`),
+    idsInStates: db.prepare(
+      `SELECT id, job_key FROM events WHERE state IN (SELECT value FROM json_each(@states)) AND stored_at < @olderThan
+       ORDER BY stored_at LIMIT @limit`,
+    ),
+    setAttempts: db.prepare(
+      `UPDATE events SET state = 'processing', attempts = MAX(attempts, @attempt), updated_at = @now WHERE id = @id`,
+    ),
+    insertAttempt: db.prepare(
+      `INSERT INTO event_attempts (event_id, attempt, started_at, outcome) VALUES (@id, @attempt, @now, 'running')
+       ON CONFLICT (event_id, attempt) DO UPDATE SET started_at = @now, finished_at = NULL, outcome = 'running',
+         error_name = NULL, error_message = NULL, temporary = NULL`,
+    ),
+    finishAttempt: db.prepare(
+      `UPDATE event_attempts SET finished_at = @now, outcome = @outcome, error_name = @errorName,
+         error_message = @errorMessage, temporary = @temporary
+       WHERE event_id = @id AND attempt = @attempt`,
+    ),
+    setState: db.prepare(
+      `UPDATE events SET state = @state, updated_at = @now,
+         last_error = CASE WHEN @keepError = 1 THEN last_error ELSE @error END,
+         discard_reason = @discardReason
+       WHERE id = @id`,
+    ),
+    countByState: db.prepare(`SELECT state, COUNT(*) AS n FROM events GROUP BY state`),
+    oldestOpen: db.prepare(`SELECT MIN(stored_at) AS t FROM events WHERE state IN ('pending', 'processing', 'retrying')`),
+  };
+}
+
+function toSummary(row: EventRow): EventSummary {
+  return {
+    id: row.id,
+    platform: row.platform,
+    eventId: row.event_id,
+    type: row.type,
+    state: row.state,
+    receivedAt: row.received_at,
+    storedAt: iso(row.stored_at),
+    updatedAt: iso(row.updated_at),
+    attempts: row.attempts,
+    ...(row.last_error ? { lastError: row.last_error } : {}),
+    ...(row.discard_reason ? { discardReason: row.discard_reason } : {}),
+    jobId: eventJobId(row.id),
+    key: row.job_key,
+  };
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    ...toSummary(row),
+    payload: JSON.parse(row.payload ?? 'null') as unknown,
+    rawBody: row.raw_body ?? '',
+    headers: JSON.parse(row.headers ?? '{}') as Record<string, string>,
+  };
+}
+
+function toAttempt(row: AttemptRow): EventAttempt {
+  return {
+    attempt: row.attempt,
+    startedAt: iso(row.started_at),
+    ...(row.finished_at !== null ? { finishedAt: iso(row.finished_at) } : {}),
+    outcome: row.outcome,
+    ...(row.error_name !== null
+      ? { error: { name: row.error_name, message: row.error_message ?? '', temporary: row.temporary === 1 } }
+      : {}),
+  };
+}

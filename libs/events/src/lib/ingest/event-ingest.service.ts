@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError, ErrorCode, VerifiedWebhook } from '@aia/platform';
+import { EventHandlerRegistry } from '../handlers/event-handler.registry';
+import { eventJobId, EventState, OPEN_EVENT_STATES, StoredEvent } from '../inbox/stored-event';
+import { EventsMetrics } from '../metrics/events-metrics';
+import { describeError } from '../queue/job-errors';
+import { EVENT_JOB, EventJobData } from '../processing/event-processor.service';
+import { EVENTS_STORE, EventsStore } from '../store/events-store';
+import { DrainState } from './drain-state';
+
+export interface IngestResult {
+  /** Our inbox id of the event. */
+  id: string;
+  status: 'accepted' | 'duplicate' | 'ignored';
+  state: EventState;
+}
+
+/** Persist-then-acknowledge: the event is in the inbox and its job queued before the 200 goes out. */
+@Injectable()
+export class EventIngestService {
+  private readonly logger = new Logger('EventIngest');
+
+  constructor(
+    @Inject(EVENTS_STORE) private readonly store: EventsStore,
+    private readonly registry: EventHandlerRegistry,
+    private readonly drain: DrainState,
+    private readonly metrics: EventsMetrics,
+  ) {}
+
+  async ingest(webhook: VerifiedWebhook): Promise<IngestResult> {
+    if (this.drain.isDraining) {
+      this.metrics.webhooks.inc({ platform: webhook.platform, outcome: 'draining' });
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'Shutting down; retry shortly');
+    }
+    const handler = this.registry.get(webhook.platform, webhook.type);
+    const { event, created } = await this.store.inbox.insert({
+      webhook,
+      state: handler ? 'pending' : 'ignored',
+      key: handler?.key?.(webhook),
+    });
+    if (!created) {
+      // Already held. If a crash (or a queue outage) came between the insert and the enqueue, this
+      // repeat delivery queues it; otherwise the dedupe id makes the enqueue a no-op.
+      if (event.state === 'pending') await this.enqueue(event);
+      this.metrics.webhooks.inc({ platform: webhook.platform, outcome: 'duplicate' });
+      return { id: event.id, status: 'duplicate', state: event.state };
+    }
+    if (event.state === 'ignored') {
+      this.metrics.webhooks.inc({ platform: webhook.platform, outcome: 'ignored' });
+      return { id: event.id, status: 'ignored', state: event.state };
+    }
+    await this.enqueue(event);
+    this.metrics.webhooks.inc({ platform: webhook.platform, outcome: 'stored' });
+    return { id: event.id, status: 'accepted', state: event.state };
+  }
+
+  /** Queues processing of an inbox event; idempotent through the job id. */
+  async enqueue(event: Pick<StoredEvent, 'id' | 'key'>): Promise<boolean> {
+    const data: EventJobData = { eventId: event.id };
+    const { enqueued } = await this.store.queue.enqueue(EVENT_JOB, data, { id: eventJobId(event.id), key: event.key });
+    return enqueued;
+  }
+
+  /** Queues every open event older than minAgeMs that has no job (crash between insert and enqueue). */
+  async sweep(minAgeMs: number): Promise<number> {
+    let queued = 0;
+    try {
+      const open = await this.store.inbox.idsInStates(OPEN_EVENT_STATES, Date.now() - minAgeMs, 1_000);
+      for (const event of open) if (await this.enqueue(event)) queued++;
+      if (queued) this.logger.warn(`re-queued ${queued} stored event(s) that had no job`);
+    } catch (err) {
+      this.logger.error(`sweep failed: ${describeError(err)}`);
+    }
+    return queued;
+  }
+}

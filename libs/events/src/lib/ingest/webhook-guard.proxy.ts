@@ -1,0 +1,60 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DomainError, ErrorCode, Platform } from '@aia/platform';
+import { WEBHOOK_GUARDS, WebhookGuardRef } from '../events-options';
+import { DrainState } from './drain-state';
+
+/**
+ * Delegates to the guard configured for a platform (the real one, or a test double), after refusing
+ * with 503 while the process drains. Keeps the controller's decorators static while the guard is
+ * chosen by EventsModule.forRootAsync({ guards }).
+ */
+abstract class WebhookGuardProxy implements CanActivate {
+  protected abstract readonly platform: Platform;
+  private resolved?: CanActivate;
+
+  constructor(
+    @Inject(WEBHOOK_GUARDS) private readonly guards: Partial<Record<Platform, WebhookGuardRef>>,
+    private readonly moduleRef: ModuleRef,
+    private readonly drain: DrainState,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.drain.isDraining) throw new DomainError(ErrorCode.ServiceUnavailable, 'Shutting down; retry shortly');
+    const guard = await this.guard();
+    return Boolean(await guard.canActivate(context));
+  }
+
+  private async guard(): Promise<CanActivate> {
+    if (this.resolved) return this.resolved;
+    const ref = this.guards[this.platform];
+    if (!ref) {
+      throw new DomainError(ErrorCode.ServiceUnavailable, `No webhook guard is configured for ${this.platform}`);
+    }
+    if (typeof ref !== 'function') return (this.resolved = ref);
+    const type = ref as Type<CanActivate>;
+    let instance: CanActivate | undefined;
+    try {
+      instance = this.moduleRef.get(type, { strict: false });
+    } catch {
+      instance = undefined;
+    }
+    this.resolved = instance ?? (await this.moduleRef.create(type));
+    return this.resolved;
+  }
+}
+
+@Injectable()
+export class AttioWebhookGuardProxy extends WebhookGuardProxy {
+  protected readonly platform = 'attio' as const;
+}
+
+@Injectable()
+export class ZohoWebhookGuardProxy extends WebhookGuardProxy {
+  protected readonly platform = 'zoho' as const;
+}
+
+@Injectable()
+export class BraintreeWebhookGuardProxy extends WebhookGuardProxy {
+  protected readonly platform = 'braintree' as const;
+}
