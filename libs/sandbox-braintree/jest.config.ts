@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'sandbox-braintree',
   preset: '../../jest.preset.js',

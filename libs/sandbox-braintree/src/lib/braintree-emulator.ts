@@ -66,8 +66,12 @@ export function createBraintreeEmulator(options: BraintreeEmulatorOptions = {}):
     name: 'braintree',
     // The SDK maps statuses, not bodies: 500 → serverError, 503 → serviceUnavailableError,
     // 429 → tooManyRequestsError, others → unexpectedError (braintree/lib/braintree/http.js).
-    faultReply: (reply, _kind, status) => reply.code(status).header('content-type', 'application/xml').send(''),
-    webhooks: { baseDelayMs: options.webhookBaseDelayMs ?? 1000, maxAttempts: options.webhookMaxAttempts ?? 10 },
+    faultReply: (reply, _kind, status) =>
+      reply.code(status).header('content-type', 'application/xml').send(''),
+    webhooks: {
+      baseDelayMs: options.webhookBaseDelayMs ?? 1000,
+      maxAttempts: options.webhookMaxAttempts ?? 10,
+    },
   });
   const state = new BraintreeState();
   state.webhookUrl = options.webhookUrl ?? null;
@@ -93,7 +97,10 @@ export function createBraintreeEmulator(options: BraintreeEmulatorOptions = {}):
   const vault = new VaultEngine(ctx);
   const transactions = new TransactionsEngine(ctx);
   let baseUrl: string | undefined;
-  const clientToken = new ClientTokenEngine(ctx, () => baseUrl ?? `http://127.0.0.1:${BRAINTREE_EMULATOR_PORT}`);
+  const clientToken = new ClientTokenEngine(
+    ctx,
+    () => baseUrl ?? `http://127.0.0.1:${BRAINTREE_EMULATOR_PORT}`,
+  );
 
   server.clock.onAdvance((_from, to) => transactions.progress(to.getTime()));
   server.onReset(() => {
@@ -104,7 +111,8 @@ export function createBraintreeEmulator(options: BraintreeEmulatorOptions = {}):
 
   installJsonParser(server);
   installAuth(server, credentials);
-  const releaseHeld = options.hangAfterProcessing === false ? () => undefined : installHangAfterProcessing(server);
+  const releaseHeld =
+    options.hangAfterProcessing === false ? () => undefined : installHangAfterProcessing(server);
   registerGatewayRoutes(server.app, { vault, transactions, clientToken });
   registerControlRoutes(server.app, ctx, transactions);
 
@@ -185,20 +193,17 @@ function installHangAfterProcessing(server: EmulatorServer): () => void {
     }
     done();
   });
-  server.app.addHook('onSend', async (req, _reply, payload) => {
+  server.app.addHook('onSend', (req, _reply, payload, done) => {
     const ms = (req as FastifyRequest & { holdReplyMs?: number }).holdReplyMs;
-    if (!ms) return payload;
-    await new Promise<void>((resolve) => {
-      const release = () => {
-        clearTimeout(timer);
-        held.delete(release);
-        resolve();
-      };
-      const timer = setTimeout(release, ms);
-      timer.unref();
-      held.add(release);
-    });
-    return payload;
+    if (!ms) return done(null, payload);
+    const release = () => {
+      clearTimeout(timer);
+      held.delete(release);
+      done(null, payload);
+    };
+    const timer = setTimeout(release, ms);
+    timer.unref();
+    held.add(release);
   });
   return () => {
     for (const release of [...held]) release();

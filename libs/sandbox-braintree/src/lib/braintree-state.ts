@@ -55,7 +55,12 @@ export interface TransactionRecord {
   orderId: string | null;
   customerId: string | null;
   paymentMethodToken: string | null;
-  card: { profile: CardProfile; expirationMonth: string; expirationYear: string; uniqueNumberIdentifier: string };
+  card: {
+    profile: CardProfile;
+    expirationMonth: string;
+    expirationYear: string;
+    uniqueNumberIdentifier: string;
+  };
   processorResponseCode: string;
   processorResponseText: string;
   processorResponseType: string;

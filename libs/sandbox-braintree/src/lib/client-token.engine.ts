@@ -1,4 +1,14 @@
-import { EngineContext, fieldError, GatewayReply, invalid, Json, obj, ok, randomId, str } from './engine-context';
+import {
+  EngineContext,
+  fieldError,
+  GatewayReply,
+  invalid,
+  Json,
+  obj,
+  ok,
+  randomId,
+  str,
+} from './engine-context';
 
 /**
  * `POST /client_token` → `<client-token><value>…</value></client-token>`. The value is base64 JSON like a real

@@ -9,9 +9,7 @@ import { XmlObject, XmlValue } from './xml.writer';
 
 /** What a gateway route answers: an XML document, the SDK's 404 (notFoundError), or an empty 200. */
 export type GatewayReply =
-  | { kind: 'xml'; status: number; root: string; body: XmlValue }
-  | { kind: 'not_found' }
-  | { kind: 'empty' };
+  { kind: 'xml'; status: number; root: string; body: XmlValue } | { kind: 'not_found' } | { kind: 'empty' };
 
 export interface EngineContext {
   state: BraintreeState;
@@ -99,7 +97,11 @@ export function resolveNonce(ctx: EngineContext, nonce: string): NonceResolution
 }
 
 /** A $0 verification as `options.verifyCard` runs it, decided by the card's test outcome. */
-export function runVerification(ctx: EngineContext, profile: CardProfile, merchantAccountId: string): VerificationRecord {
+export function runVerification(
+  ctx: EngineContext,
+  profile: CardProfile,
+  merchantAccountId: string,
+): VerificationRecord {
   const base = {
     id: randomId(),
     merchantAccountId,
@@ -110,11 +112,23 @@ export function runVerification(ctx: EngineContext, profile: CardProfile, mercha
   const o = profile.outcome;
   if (o.kind === 'decline') {
     const r = declineResponse(o.code);
-    return { ...base, status: 'processor_declined', processorResponseCode: r.code, processorResponseText: r.text, processorResponseType: r.type };
+    return {
+      ...base,
+      status: 'processor_declined',
+      processorResponseCode: r.code,
+      processorResponseText: r.text,
+      processorResponseType: r.type,
+    };
   }
   if (o.kind === 'fail') {
     const r = NETWORK_UNAVAILABLE;
-    return { ...base, status: 'failed', processorResponseCode: r.code, processorResponseText: r.text, processorResponseType: r.type };
+    return {
+      ...base,
+      status: 'failed',
+      processorResponseCode: r.code,
+      processorResponseText: r.text,
+      processorResponseType: r.type,
+    };
   }
   if (o.kind === 'gateway_rejected') {
     return {

@@ -18,3 +18,9 @@ export function gatewayFor(
 ): braintree.BraintreeGateway {
   return new braintree.BraintreeGateway({ environment: sdkEnvironment(url), ...credentials });
 }
+
+/**
+ * `braintree.Test` with the instance type @types/braintree declares for it (the package exports the values
+ * object itself, typed there as a class), so `BraintreeTest.Nonces.Transactable` type-checks.
+ */
+export const BraintreeTest: braintree.Test = braintree.Test as unknown as braintree.Test;

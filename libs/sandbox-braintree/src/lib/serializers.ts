@@ -104,7 +104,12 @@ export function cardXml(card: CardRecord, now: Date): XmlObject {
   };
 }
 
-export function customerXml(c: CustomerRecord, cards: CardRecord[], merchantId: string, now: Date): XmlObject {
+export function customerXml(
+  c: CustomerRecord,
+  cards: CardRecord[],
+  merchantId: string,
+  now: Date,
+): XmlObject {
   return {
     id: c.id,
     'merchant-id': merchantId,
@@ -160,7 +165,13 @@ export function disputeXml(d: DisputeRecord, tx?: TransactionRecord): XmlObject 
       { status: 'open', timestamp: dt(d.createdAt), 'effective-date': new XmlDate(d.dateOpened) },
       ...(d.status === 'open'
         ? []
-        : [{ status: d.status, timestamp: dt(d.updatedAt), 'effective-date': new XmlDate(d.updatedAt.slice(0, 10)) }]),
+        : [
+            {
+              status: d.status,
+              timestamp: dt(d.updatedAt),
+              'effective-date': new XmlDate(d.updatedAt.slice(0, 10)),
+            },
+          ]),
     ]),
   };
 }
@@ -191,7 +202,12 @@ export function transactionXml(
     },
     'credit-card': {
       token: t.paymentMethodToken,
-      ...cardDetails(t.card.profile, t.card.expirationMonth, t.card.expirationYear, t.card.uniqueNumberIdentifier),
+      ...cardDetails(
+        t.card.profile,
+        t.card.expirationMonth,
+        t.card.expirationYear,
+        t.card.uniqueNumberIdentifier,
+      ),
     },
     'payment-instrument-type': 'credit_card',
     'processor-response-code': t.processorResponseCode,
@@ -199,8 +215,10 @@ export function transactionXml(
     'processor-response-type': t.processorResponseType,
     'additional-processor-response': null,
     'network-response-code': t.processorResponseType === 'approved' ? '00' : '05',
-    'network-response-text': t.processorResponseType === 'approved' ? 'Successful approval/completion' : 'Do not honor',
-    'processor-authorization-code': t.processorResponseType === 'approved' ? t.id.slice(0, 6).toUpperCase() : null,
+    'network-response-text':
+      t.processorResponseType === 'approved' ? 'Successful approval/completion' : 'Do not honor',
+    'processor-authorization-code':
+      t.processorResponseType === 'approved' ? t.id.slice(0, 6).toUpperCase() : null,
     'processor-settlement-response-code': t.processorSettlementResponseCode,
     'processor-settlement-response-text': t.processorSettlementResponseText,
     'gateway-rejection-reason': t.gatewayRejectionReason,

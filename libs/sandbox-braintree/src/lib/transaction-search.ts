@@ -22,7 +22,11 @@ function textMatch(value: string | null, ops: TextOps): boolean {
   return true;
 }
 
-function rangeMatch(value: number | undefined, ops: RangeOps, parse: (v: string | number) => number): boolean {
+function rangeMatch(
+  value: number | undefined,
+  ops: RangeOps,
+  parse: (v: string | number) => number,
+): boolean {
   if (value === undefined) return false;
   if (ops.is !== undefined && value !== parse(ops.is)) return false;
   if (ops.min !== undefined && value < parse(ops.min)) return false;

@@ -22,7 +22,13 @@ import { XmlArray, XmlCollection, XmlObject } from './xml.writer';
 /** Gateway duplicate checking window (on by default, ~30 s) — PLATFORMS.md §5, duplicate-checking article. */
 export const DUPLICATE_WINDOW_MS = 30_000;
 const SEARCH_PAGE_SIZE = 50;
-const SUCCESSFUL = new Set(['authorized', 'submitted_for_settlement', 'settling', 'settled', 'settlement_pending']);
+const SUCCESSFUL = new Set([
+  'authorized',
+  'submitted_for_settlement',
+  'settling',
+  'settled',
+  'settlement_pending',
+]);
 const AMOUNT_PATTERN = /^\d{1,8}(\.\d{1,2})?$/;
 
 type SaleOutcome =
@@ -119,9 +125,12 @@ export class TransactionsEngine {
     if (nonce !== undefined) {
       const res = resolveNonce(this.ctx, nonce);
       if ('problem' in res) {
-        if (res.problem === 'unknown') errors.push(fieldError('91565', 'payment_method_nonce', 'Unknown payment_method_nonce.'));
+        if (res.problem === 'unknown')
+          errors.push(fieldError('91565', 'payment_method_nonce', 'Unknown payment_method_nonce.'));
         else if (res.problem === 'consumed') {
-          errors.push(fieldError('91564', 'payment_method_nonce', 'Cannot use a payment_method_nonce more than once.'));
+          errors.push(
+            fieldError('91564', 'payment_method_nonce', 'Cannot use a payment_method_nonce more than once.'),
+          );
         } else cardErrors.push(fieldError('81715', 'number', 'Credit card number is invalid.'));
       } else {
         profile = res.profile;
@@ -130,16 +139,20 @@ export class TransactionsEngine {
       }
     } else if (token !== undefined) {
       vaulted = this.ctx.state.cards.get(token);
-      if (!vaulted) errors.push(fieldError('91518', 'payment_method_token', 'Payment method token is invalid.'));
+      if (!vaulted)
+        errors.push(fieldError('91518', 'payment_method_token', 'Payment method token is invalid.'));
       else if (customerIdParam !== undefined && vaulted.customerId !== customerIdParam) {
-        errors.push(fieldError('91516', 'payment_method_token', 'Payment method does not belong to this customer.'));
+        errors.push(
+          fieldError('91516', 'payment_method_token', 'Payment method does not belong to this customer.'),
+        );
       }
     } else if (customerIdParam !== undefined) {
       if (!this.ctx.state.customers.has(customerIdParam)) {
         errors.push(fieldError('91510', 'customer_id', 'Customer ID is invalid.'));
       } else {
         vaulted = this.ctx.state.defaultCardOf(customerIdParam);
-        if (!vaulted) errors.push(fieldError('91511', 'customer_id', 'Customer specified does not have a credit card.'));
+        if (!vaulted)
+          errors.push(fieldError('91511', 'customer_id', 'Customer specified does not have a credit card.'));
       }
     } else {
       errors.push(fieldError('91508', 'base', 'Cannot determine payment method.'));
@@ -196,7 +209,12 @@ export class TransactionsEngine {
       orderId: orderId ?? null,
       customerId: vaulted?.customerId ?? customerIdParam ?? null,
       paymentMethodToken: vaulted?.token ?? null,
-      card: { profile, expirationMonth: expiry.month, expirationYear: expiry.year, uniqueNumberIdentifier: uid },
+      card: {
+        profile,
+        expirationMonth: expiry.month,
+        expirationYear: expiry.year,
+        uniqueNumberIdentifier: uid,
+      },
       processorResponseCode: response.code,
       processorResponseText: response.text,
       processorResponseType: response.type,
@@ -220,7 +238,11 @@ export class TransactionsEngine {
       }
     } else {
       const status =
-        outcome.kind === 'decline' ? 'processor_declined' : outcome.kind === 'fail' ? 'failed' : 'gateway_rejected';
+        outcome.kind === 'decline'
+          ? 'processor_declined'
+          : outcome.kind === 'fail'
+            ? 'failed'
+            : 'gateway_rejected';
       this.setStatus(tx, status, nowMs);
     }
     this.ctx.state.transactions.set(tx.id, tx);
@@ -277,7 +299,9 @@ export class TransactionsEngine {
     }
     const refunded = original.refundIds
       .map((rid) => this.ctx.state.transactions.get(rid))
-      .filter((r): r is TransactionRecord => !!r && !['voided', 'failed', 'processor_declined'].includes(r.status))
+      .filter(
+        (r): r is TransactionRecord => !!r && !['voided', 'failed', 'processor_declined'].includes(r.status),
+      )
       .reduce((sum, r) => sum + r.amountCents, 0);
     const remaining = original.amountCents - refunded;
     if (remaining <= 0) return fail('91512', 'base', 'Transaction has already been fully refunded.');
@@ -357,9 +381,15 @@ export class TransactionsEngine {
       settlement_decline: 'settlement_declined',
       settlement_pending: 'settlement_pending',
     };
-    if (!target[operation] || !['submitted_for_settlement', 'settling', 'settlement_pending'].includes(t.status)) {
+    if (
+      !target[operation] ||
+      !['submitted_for_settlement', 'settling', 'settlement_pending'].includes(t.status)
+    ) {
       return invalid([
-        { path: ['transaction'], errors: [fieldError('91575', 'base', 'Cannot simulate transaction settlement.')] },
+        {
+          path: ['transaction'],
+          errors: [fieldError('91575', 'base', 'Cannot simulate transaction settlement.')],
+        },
       ]);
     }
     this.finishSettlement(t, target[operation], this.ctx.clock.now().getTime());
@@ -372,9 +402,15 @@ export class TransactionsEngine {
     this.setStatus(t, status, atMs);
     if (status !== 'settlement_pending') this.ctx.state.settling.delete(t.id);
     if (status === 'settlement_declined') {
-      t.processorSettlementResponseCode = t.amountCents >= 400000 ? String(Math.floor(t.amountCents / 100)) : '4001';
+      t.processorSettlementResponseCode =
+        t.amountCents >= 400000 ? String(Math.floor(t.amountCents / 100)) : '4001';
       t.processorSettlementResponseText = 'Settlement Declined';
-      this.ctx.notifier.send(this.ctx.state.webhookUrl, 'transaction_settlement_declined', { transaction: this.txXml(t) }, new Date(atMs));
+      this.ctx.notifier.send(
+        this.ctx.state.webhookUrl,
+        'transaction_settlement_declined',
+        { transaction: this.txXml(t) },
+        new Date(atMs),
+      );
     }
   }
 
@@ -412,7 +448,8 @@ export class TransactionsEngine {
   ): DisputeRecord | { error: string } {
     const t = this.ctx.state.transactions.get(transactionId);
     if (!t) return { error: `transaction ${transactionId} not found` };
-    if (input.amount !== undefined && validateAmount(input.amount).length) return { error: 'amount is invalid' };
+    if (input.amount !== undefined && validateAmount(input.amount).length)
+      return { error: 'amount is invalid' };
     const now = this.ctx.clock.now();
     const day = now.toISOString().slice(0, 10);
     const d: DisputeRecord = {
@@ -447,12 +484,19 @@ export class TransactionsEngine {
     if (outcome === 'won') d.dateWon = now.toISOString().slice(0, 10);
     this.ctx.changed();
     const tx = this.ctx.state.transactions.get(d.transactionId);
-    this.ctx.notifier.send(this.ctx.state.webhookUrl, `dispute_${outcome}`, { dispute: disputeXml(d, tx) }, now);
+    this.ctx.notifier.send(
+      this.ctx.state.webhookUrl,
+      `dispute_${outcome}`,
+      { dispute: disputeXml(d, tx) },
+      now,
+    );
     return d;
   }
 
   findDispute(id: string): GatewayReply {
     const d = this.ctx.state.disputes.get(id);
-    return d ? ok('dispute', disputeXml(d, this.ctx.state.transactions.get(d.transactionId))) : { kind: 'not_found' };
+    return d
+      ? ok('dispute', disputeXml(d, this.ctx.state.transactions.get(d.transactionId)))
+      : { kind: 'not_found' };
   }
 }

@@ -33,7 +33,13 @@ function nonceErrors(res: NonceResolution, codes: { unknown: string; consumed: s
     case 'unknown':
       return [fieldError(codes.unknown, 'payment_method_nonce', 'Unknown payment_method_nonce.')];
     case 'consumed':
-      return [fieldError(codes.consumed, 'payment_method_nonce', 'Cannot use a payment_method_nonce more than once.')];
+      return [
+        fieldError(
+          codes.consumed,
+          'payment_method_nonce',
+          'Cannot use a payment_method_nonce more than once.',
+        ),
+      ];
     case 'luhn_invalid':
       return [fieldError('81715', 'number', 'Credit card number is invalid.')];
   }
@@ -91,7 +97,9 @@ export class VaultEngine {
     const customerErrors: FieldError[] = [];
     if (id !== undefined) {
       if (!ID_PATTERN.test(id)) {
-        customerErrors.push(fieldError('91610', 'id', 'Customer ID is invalid (use only letters, numbers, "-", and "_").'));
+        customerErrors.push(
+          fieldError('91610', 'id', 'Customer ID is invalid (use only letters, numbers, "-", and "_").'),
+        );
       } else if (id.length > 36) {
         customerErrors.push(fieldError('91612', 'id', 'Customer ID is too long.'));
       } else if (id === 'all' || id === 'new') {
@@ -153,7 +161,9 @@ export class VaultEngine {
     const options = obj(cc['options']);
     const email = str(c['email']);
     if (email !== undefined && email !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-      return invalid([{ path: ['customer'], errors: [fieldError('81604', 'email', 'Email is an invalid format.')] }]);
+      return invalid([
+        { path: ['customer'], errors: [fieldError('81604', 'email', 'Email is an invalid format.')] },
+      ]);
     }
     const nonce = str(c['payment_method_nonce']) ?? str(cc['payment_method_nonce']);
     let card: ResolvedCard | undefined;
@@ -205,7 +215,8 @@ export class VaultEngine {
     else if (!this.ctx.state.customers.has(customerId)) {
       errors.push(fieldError('93105', 'customer_id', 'Customer ID is invalid.'));
     }
-    if (!nonce) errors.push(fieldError('93103', 'payment_method_nonce', 'A payment method nonce is required.'));
+    if (!nonce)
+      errors.push(fieldError('93103', 'payment_method_nonce', 'A payment method nonce is required.'));
     const resolved = nonce ? resolveNonce(this.ctx, nonce) : undefined;
     if (resolved) errors.push(...nonceErrors(resolved, { unknown: '93108', consumed: '93107' }));
     const cardErrors: FieldError[] = [];
@@ -270,7 +281,9 @@ export class VaultEngine {
     if (!card) return { kind: 'not_found' };
     this.ctx.state.cards.delete(token);
     if (card.isDefault) {
-      const rest = this.ctx.state.cardsOf(card.customerId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const rest = this.ctx.state
+        .cardsOf(card.customerId)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       if (rest[0]) rest[0].isDefault = true;
     }
     this.ctx.changed();

@@ -1,6 +1,6 @@
 import * as braintree from 'braintree';
 import { BraintreeEmulator, createBraintreeEmulator } from './braintree-emulator';
-import { gatewayFor } from './sdk-environment';
+import { BraintreeTest, gatewayFor } from './sdk-environment';
 
 /** Every vault call made through the official SDK against the emulator. */
 describe('Braintree emulator — customers, payment methods, client tokens (official SDK)', () => {
@@ -21,8 +21,8 @@ describe('Braintree emulator — customers, payment methods, client tokens (offi
 
   it('creates a customer with our own id and a vaulted, verified card from a nonce', async () => {
     const result = await newCustomer({
-      paymentMethodNonce: braintree.Test.Nonces.TransactableMasterCard,
-      creditCard: { options: { verifyCard: true } },
+      paymentMethodNonce: BraintreeTest.Nonces.TransactableMasterCard,
+      creditCard: { options: { verifyCard: true } } as braintree.CreditCardCreateRequest,
     });
     expect(result.success).toBe(true);
     expect(result.customer.id).toBe('attio_rec_1');
@@ -45,12 +45,13 @@ describe('Braintree emulator — customers, payment methods, client tokens (offi
 
   it('rejects a processor-declined card when verifyCard is set, and stores nothing', async () => {
     const result = await newCustomer({
-      paymentMethodNonce: braintree.Test.Nonces.ProcessorDeclinedVisa,
-      creditCard: { options: { verifyCard: true } },
+      paymentMethodNonce: BraintreeTest.Nonces.ProcessorDeclinedVisa,
+      creditCard: { options: { verifyCard: true } } as braintree.CreditCardCreateRequest,
     });
     expect(result.success).toBe(false);
-    const verification = (result as unknown as { verification: { status: string; processorResponseCode: string } })
-      .verification;
+    const verification = (
+      result as unknown as { verification: { status: string; processorResponseCode: string } }
+    ).verification;
     expect(verification.status).toBe('processor_declined');
     expect(verification.processorResponseCode).toBe('2000');
     expect(result.message).toBe('Do Not Honor');
@@ -61,7 +62,7 @@ describe('Braintree emulator — customers, payment methods, client tokens (offi
     const unknown = await newCustomer({ paymentMethodNonce: 'no-such-nonce' });
     expect(unknown.success).toBe(false);
     expect(unknown.errors.deepErrors().map((e) => e.code)).toEqual(['91732']);
-    const consumed = await newCustomer({ paymentMethodNonce: braintree.Test.Nonces.Consumed });
+    const consumed = await newCustomer({ paymentMethodNonce: BraintreeTest.Nonces.Consumed });
     expect(consumed.errors.for('customer').for('creditCard').deepErrors()[0].code).toBe('91731');
     const invalidId = await newCustomer({ id: 'bad id!' });
     expect(invalidId.errors.deepErrors()[0].code).toBe('91610');
@@ -78,10 +79,10 @@ describe('Braintree emulator — customers, payment methods, client tokens (offi
   });
 
   it('creates, finds, makes default and deletes payment methods', async () => {
-    await newCustomer({ paymentMethodNonce: braintree.Test.Nonces.TransactableVisa });
+    await newCustomer({ paymentMethodNonce: BraintreeTest.Nonces.TransactableVisa });
     const created = await gateway.paymentMethod.create({
       customerId: 'attio_rec_1',
-      paymentMethodNonce: braintree.Test.Nonces.TransactableAmEx,
+      paymentMethodNonce: BraintreeTest.Nonces.TransactableAmEx,
       options: { verifyCard: true },
     });
     expect(created.success).toBe(true);
@@ -104,14 +105,14 @@ describe('Braintree emulator — customers, payment methods, client tokens (offi
   it('refuses payment methods for unknown customers and declined verifications', async () => {
     const noCustomer = await gateway.paymentMethod.create({
       customerId: 'ghost',
-      paymentMethodNonce: braintree.Test.Nonces.Transactable,
+      paymentMethodNonce: BraintreeTest.Nonces.Transactable,
     });
     expect(noCustomer.success).toBe(false);
     expect(noCustomer.errors.deepErrors()[0].code).toBe('93105');
     await newCustomer();
     const declined = await gateway.paymentMethod.create({
       customerId: 'attio_rec_1',
-      paymentMethodNonce: braintree.Test.Nonces.ProcessorFailureJCB,
+      paymentMethodNonce: BraintreeTest.Nonces.ProcessorFailureJCB,
       options: { verifyCard: true },
     });
     expect(declined.success).toBe(false);
@@ -131,7 +132,11 @@ describe('Braintree emulator — customers, payment methods, client tokens (offi
   });
 
   it('answers wrong credentials the way the SDK maps to authenticationError', async () => {
-    const wrong = gatewayFor(url, { merchantId: 'sandbox_merchant', publicKey: 'sandbox_public_key', privateKey: 'nope' });
+    const wrong = gatewayFor(url, {
+      merchantId: 'sandbox_merchant',
+      publicKey: 'sandbox_public_key',
+      privateKey: 'nope',
+    });
     await expect(wrong.customer.find('attio_rec_1')).rejects.toMatchObject({ type: 'authenticationError' });
     const otherMerchant = gatewayFor(url, { ...emulatorCredentials(), merchantId: 'someone_else' });
     await expect(otherMerchant.customer.find('x')).rejects.toMatchObject({ type: 'authenticationError' });
@@ -139,5 +144,9 @@ describe('Braintree emulator — customers, payment methods, client tokens (offi
 });
 
 function emulatorCredentials() {
-  return { merchantId: 'sandbox_merchant', publicKey: 'sandbox_public_key', privateKey: 'sandbox_private_key' };
+  return {
+    merchantId: 'sandbox_merchant',
+    publicKey: 'sandbox_public_key',
+    privateKey: 'sandbox_private_key',
+  };
 }

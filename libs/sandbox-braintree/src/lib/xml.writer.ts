@@ -27,22 +27,19 @@ export class XmlCollection {
 }
 
 export type XmlValue =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | XmlDateTime
-  | XmlDate
-  | XmlArray
-  | XmlCollection
-  | XmlObject;
+  string | number | boolean | null | undefined | XmlDateTime | XmlDate | XmlArray | XmlCollection | XmlObject;
 
 export interface XmlObject {
   [tag: string]: XmlValue;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -53,9 +50,7 @@ export function xmlElement(tag: string, value: XmlValue): string {
   if (typeof value === 'string') return `<${tag}>${escapeXml(value)}</${tag}>`;
   if (typeof value === 'boolean') return `<${tag} type="boolean">${value}</${tag}>`;
   if (typeof value === 'number') {
-    return Number.isInteger(value)
-      ? `<${tag} type="integer">${value}</${tag}>`
-      : `<${tag}>${value}</${tag}>`;
+    return Number.isInteger(value) ? `<${tag} type="integer">${value}</${tag}>` : `<${tag}>${value}</${tag}>`;
   }
   if (value instanceof XmlDateTime) return `<${tag} type="datetime">${value.iso}</${tag}>`;
   if (value instanceof XmlDate) return `<${tag} type="date">${value.day}</${tag}>`;

@@ -84,7 +84,8 @@ export function registerControlRoutes(
     const month = exp ? Number(exp[1]) : 0;
     const year = exp ? (exp[2].length === 2 ? 2000 + Number(exp[2]) : Number(exp[2])) : 0;
     const now = ctx.clock.now();
-    const past = year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1);
+    const past =
+      year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1);
     if (!exp || month < 1 || month > 12 || past) {
       return fail('81710', 'expirationDate', 'Expiration date is invalid.');
     }
@@ -93,7 +94,11 @@ export function registerControlRoutes(
     if (cvv !== undefined && cvv !== '') {
       const len = profile.cardType === 'American Express' ? 4 : 3;
       if (!new RegExp(`^\\d{${len}}$`).test(cvv)) {
-        return fail('81707', 'cvv', 'CVV must be 4 digits for American Express and 3 digits for other card types.');
+        return fail(
+          '81707',
+          'cvv',
+          'CVV must be 4 digits for American Express and 3 digits for other card types.',
+        );
       }
     }
     const nonce = `tokencc_sb_${randomId(6)}_${randomId(6)}_${randomId(6)}`;

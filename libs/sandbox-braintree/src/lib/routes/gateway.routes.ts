@@ -10,7 +10,8 @@ import { ClientTokenEngine } from '../client-token.engine';
  * `/merchants/{merchant_id}`. Answers are XML with `Content-Type: application/xml`.
  */
 export function sendGatewayReply(reply: FastifyReply, r: GatewayReply): FastifyReply {
-  if (r.kind === 'not_found') return reply.code(404).header('content-type', 'application/xml; charset=utf-8').send('');
+  if (r.kind === 'not_found')
+    return reply.code(404).header('content-type', 'application/xml; charset=utf-8').send('');
   if (r.kind === 'empty') return reply.code(200).send('');
   return reply
     .code(r.status)
@@ -30,9 +31,13 @@ export function registerGatewayRoutes(app: FastifyInstance, e: Engines): void {
   const base = '/merchants/:merchantId';
   const body = (b: unknown): Json => obj(b);
 
-  app.post(`${base}/client_token`, async (req, reply) => sendGatewayReply(reply, e.clientToken.generate(body(req.body))));
+  app.post(`${base}/client_token`, async (req, reply) =>
+    sendGatewayReply(reply, e.clientToken.generate(body(req.body))),
+  );
 
-  app.post(`${base}/customers`, async (req, reply) => sendGatewayReply(reply, e.vault.createCustomer(body(req.body))));
+  app.post(`${base}/customers`, async (req, reply) =>
+    sendGatewayReply(reply, e.vault.createCustomer(body(req.body))),
+  );
   app.get<{ Params: IdParams }>(`${base}/customers/:id`, async (req, reply) =>
     sendGatewayReply(reply, e.vault.findCustomer(req.params.id)),
   );
@@ -56,7 +61,9 @@ export function registerGatewayRoutes(app: FastifyInstance, e: Engines): void {
     sendGatewayReply(reply, e.vault.deletePaymentMethod(req.params.id)),
   );
 
-  app.post(`${base}/transactions`, async (req, reply) => sendGatewayReply(reply, e.transactions.sale(body(req.body))));
+  app.post(`${base}/transactions`, async (req, reply) =>
+    sendGatewayReply(reply, e.transactions.sale(body(req.body))),
+  );
   app.post(`${base}/transactions/advanced_search_ids`, async (req, reply) =>
     sendGatewayReply(reply, e.transactions.searchIds(body(req.body))),
   );
