@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'sandbox-attio',
   preset: '../../jest.preset.js',

@@ -75,7 +75,7 @@ export async function startAttio(options: AttioEmulatorOptions = {}): Promise<At
 }
 
 /** A record body `{data: {values}}` — the write shape for create, patch, put and assert. */
-export const valuesBody = (values: Record<string, unknown>) => ({ data: { values } });
+export const valuesBody = <V extends Record<string, unknown>>(values: V) => ({ data: { values } });
 
 export const companyValues = (n: number, extra: Record<string, unknown> = {}) => ({
   name: `Company ${n}`,
