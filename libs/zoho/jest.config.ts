@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'zoho',
   preset: '../../jest.preset.js',

@@ -1,1 +1,14 @@
-export {};
+export * from './lib/zoho.module';
+export * from './lib/zoho.options';
+export * from './lib/zoho.types';
+export * from './lib/zoho-billing.client';
+export * from './lib/zoho-customers.service';
+export * from './lib/zoho-error.classifier';
+export * from './lib/zoho-http.transport';
+export * from './lib/zoho-invoices.service';
+export * from './lib/zoho-payments.service';
+export * from './lib/zoho-plans.service';
+export * from './lib/zoho-subscriptions.service';
+export * from './lib/zoho-token.provider';
+export * from './lib/zoho-webhook.guard';
+export * from './lib/zoho-webhook-signature';
