@@ -17,10 +17,17 @@ const production = [
   },
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:platform', 'type:integration', 'type:pipeline', 'type:workflow', 'type:contracts'],
+    onlyDependOnLibsWithTags: [
+      'type:platform',
+      'type:integration',
+      'type:pipeline',
+      'type:workflow',
+      'type:contracts',
+    ],
   },
   { sourceTag: 'type:spa', onlyDependOnLibsWithTags: ['type:contracts'] },
-  { sourceTag: 'scope:sandbox', onlyDependOnLibsWithTags: ['type:sandbox'] },
+  // The sandbox process hosts emulators and reads the shared sandbox defaults (ports, credentials).
+  { sourceTag: 'type:sandbox-app', onlyDependOnLibsWithTags: ['type:sandbox', 'type:platform'] },
   { sourceTag: 'type:sandbox', onlyDependOnLibsWithTags: ['type:sandbox'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
@@ -48,7 +55,15 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.nx', 'tmp', 'data', '**/vite.config.*.timestamp*'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/coverage',
+      '**/.nx',
+      'tmp',
+      'data',
+      '**/vite.config.*.timestamp*',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx', '**/*.mjs'],

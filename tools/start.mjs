@@ -126,6 +126,7 @@ if (!sandboxOnly) {
     ['API', apiUrl],
     ['API docs (OpenAPI)', `${apiUrl}/docs`],
     ['Readiness', `${apiUrl}/health/ready`],
+    ['Metrics', `${apiUrl}/metrics`],
     ['Checkout', checkoutUrl],
   );
 }

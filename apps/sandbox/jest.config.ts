@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'sandbox',
   preset: '../../jest.preset.js',

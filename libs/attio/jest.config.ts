@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'attio',
   preset: '../../jest.preset.js',

@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'braintree',
   preset: '../../jest.preset.js',

@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'platform',
   preset: '../../jest.preset.js',

@@ -1,4 +1,3 @@
-/* eslint-disable */
 export default {
   displayName: 'sandbox-kit',
   preset: '../../jest.preset.js',

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, AppConfigModule, HealthModule, LoggingModule } from '@aia/platform';
+import { AppConfig, AppConfigModule, HealthModule, LoggingModule, MetricsModule } from '@aia/platform';
 
 /** Composition root: wires the platform, integration and pipeline modules together. */
 @Module({})
@@ -7,7 +7,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRootAsync(), HealthModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRootAsync(), HealthModule, MetricsModule.forRoot()],
     };
   }
 }
