@@ -1,1 +1,12 @@
-export {};
+export * from './lib/braintree-client-token.service';
+export * from './lib/braintree-customers.service';
+export * from './lib/braintree-error.classifier';
+export * from './lib/braintree-gateway.factory';
+export * from './lib/braintree-outcome';
+export * from './lib/braintree-payment-methods.service';
+export * from './lib/braintree-summaries';
+export * from './lib/braintree-transactions.service';
+export * from './lib/braintree-webhook.guard';
+export * from './lib/braintree-webhook.summary';
+export * from './lib/braintree.module';
+export * from './lib/braintree.tokens';

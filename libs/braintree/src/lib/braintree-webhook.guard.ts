@@ -1,0 +1,102 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  DomainError,
+  ErrorCode,
+  VERIFIED_WEBHOOK_KEY,
+  VerifiedWebhook,
+  webhooksReceivedTotal,
+  webhooksRejectedTotal,
+} from '@aia/platform';
+import * as braintree from 'braintree';
+import { createHash } from 'node:crypto';
+import { summarizeNotification } from './braintree-webhook.summary';
+import { BRAINTREE_WEBHOOK_GATEWAYS } from './braintree.tokens';
+
+interface WebhookRequest {
+  body?: unknown;
+  rawBody?: Buffer | string;
+  headers: Record<string, string | string[] | undefined>;
+  [VERIFIED_WEBHOOK_KEY]?: VerifiedWebhook;
+}
+
+type RejectReason = 'missing_fields' | 'invalid_signature';
+
+/**
+ * Verifies a Braintree webhook: form-encoded `bt_signature` / `bt_payload` (read from the parsed form body,
+ * or from the raw body when no form parser ran), checked and parsed by the official SDK's
+ * `webhookNotification.parse` (HMAC-SHA1 keyed with SHA1(private key), PLATFORMS.md §5). Each accepted key
+ * pair has its own gateway (rotation, see BraintreeModuleOptions.additionalWebhookKeys); the first that
+ * verifies wins. On success `req.verifiedWebhook` is set; otherwise 401 `invalid_signature`, a warning
+ * without the body, and `webhooks_rejected_total`.
+ */
+@Injectable()
+export class BraintreeWebhookGuard implements CanActivate {
+  private readonly logger = new Logger('BraintreeWebhookGuard');
+
+  constructor(@Inject(BRAINTREE_WEBHOOK_GATEWAYS) private readonly gateways: braintree.BraintreeGateway[]) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<WebhookRequest>();
+    const fields = readFields(req);
+    if (!fields) return this.reject('missing_fields');
+    const notification = await this.parse(fields.signature, fields.payload);
+    if (!notification) return this.reject('invalid_signature');
+    const summary = summarizeNotification(notification);
+    req[VERIFIED_WEBHOOK_KEY] = {
+      platform: 'braintree',
+      // Braintree sends no event id; the payload hash is stable across its retries of the same event.
+      eventId: createHash('sha256').update(fields.payload, 'utf8').digest('hex'),
+      type: summary.kind,
+      payload: summary,
+      rawBody: fields.rawBody,
+      headers: pickHeaders(req.headers),
+      receivedAt: new Date().toISOString(),
+    };
+    webhooksReceivedTotal.inc({ platform: 'braintree' });
+    return true;
+  }
+
+  private async parse(signature: string, payload: string): Promise<braintree.WebhookNotification | undefined> {
+    for (const gateway of this.gateways) {
+      try {
+        return await gateway.webhookNotification.parse(signature, payload);
+      } catch {
+        // Not signed with this key pair (or tampered): try the next accepted pair.
+      }
+    }
+    return undefined;
+  }
+
+  private reject(reason: RejectReason): never {
+    this.logger.warn({ platform: 'braintree', reason }, 'Braintree webhook rejected');
+    webhooksRejectedTotal.inc({ platform: 'braintree', reason });
+    throw new DomainError(ErrorCode.InvalidSignature, 'Braintree webhook signature is missing or invalid');
+  }
+}
+
+function readFields(req: WebhookRequest): { signature: string; payload: string; rawBody: string } | undefined {
+  const raw = typeof req.rawBody === 'string' ? req.rawBody : req.rawBody?.toString('utf8');
+  let form: Record<string, unknown> | undefined;
+  if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) form = req.body as Record<string, unknown>;
+  else if (raw !== undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
+    const text = raw ?? (Buffer.isBuffer(req.body) ? req.body.toString('utf8') : (req.body as string));
+    form = Object.fromEntries(new URLSearchParams(text));
+  }
+  const signature = form?.['bt_signature'];
+  const payload = form?.['bt_payload'];
+  if (typeof signature !== 'string' || typeof payload !== 'string' || !signature || !payload) return undefined;
+  return {
+    signature,
+    payload,
+    rawBody: raw ?? new URLSearchParams({ bt_signature: signature, bt_payload: payload }).toString(),
+  };
+}
+
+function pickHeaders(headers: WebhookRequest['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['content-type', 'user-agent']) {
+    const v = headers[name];
+    if (typeof v === 'string') out[name] = v;
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { DynamicModule, InjectionToken, Module, ModuleMetadata, OptionalFactoryDependency } from '@nestjs/common';
+import {
+  APP_CONFIG,
+  AppConfig,
+  BRAINTREE_POLICY,
+  PolicyRegistry,
+  UpstreamMetrics,
+  UpstreamPolicy,
+} from '@aia/platform';
+import { BraintreeClientTokenService } from './braintree-client-token.service';
+import { BraintreeCustomersService } from './braintree-customers.service';
+import { createBraintreeGateway } from './braintree-gateway.factory';
+import { BraintreePaymentMethodsService } from './braintree-payment-methods.service';
+import { BraintreeTransactionsService } from './braintree-transactions.service';
+import { BraintreeWebhookGuard } from './braintree-webhook.guard';
+import {
+  BRAINTREE_GATEWAY,
+  BRAINTREE_MODULE_OPTIONS,
+  BRAINTREE_UPSTREAM_POLICY,
+  BRAINTREE_WEBHOOK_GATEWAYS,
+  BraintreeModuleOptions,
+} from './braintree.tokens';
+
+export interface BraintreeModuleAsyncOptions {
+  imports?: ModuleMetadata['imports'];
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  /** Default: `(config: AppConfig) => ({ braintree: config.braintree })` with `inject: [APP_CONFIG]`. */
+  useFactory?: (...args: never[]) => BraintreeModuleOptions | Promise<BraintreeModuleOptions>;
+}
+
+/**
+ * The SDK's gateway lives longer than one attempt; its own socket timeout is set a little past the policy's
+ * per-attempt timeout so the policy decides (and a hung socket is still torn down).
+ */
+const SDK_TIMEOUT_MARGIN_MS = 1_000;
+
+/** Braintree integration: gateway provider, resilience policy, thin services, webhook guard. Global. */
+@Module({})
+export class BraintreeModule {
+  static forRootAsync(async: BraintreeModuleAsyncOptions = {}): DynamicModule {
+    const services = [
+      BraintreeCustomersService,
+      BraintreePaymentMethodsService,
+      BraintreeTransactionsService,
+      BraintreeClientTokenService,
+      BraintreeWebhookGuard,
+    ];
+    return {
+      module: BraintreeModule,
+      global: true,
+      imports: async.imports ?? [],
+      providers: [
+        {
+          provide: BRAINTREE_MODULE_OPTIONS,
+          inject: async.inject ?? [APP_CONFIG],
+          useFactory:
+            (async.useFactory as (...args: unknown[]) => BraintreeModuleOptions | Promise<BraintreeModuleOptions>) ??
+            ((config: AppConfig): BraintreeModuleOptions => ({ braintree: config.braintree })),
+        },
+        {
+          provide: BRAINTREE_UPSTREAM_POLICY,
+          inject: [
+            BRAINTREE_MODULE_OPTIONS,
+            { token: PolicyRegistry, optional: true },
+            { token: UpstreamMetrics, optional: true },
+          ],
+          useFactory: (options: BraintreeModuleOptions, registry?: PolicyRegistry, metrics?: UpstreamMetrics) => {
+            const policy = new UpstreamPolicy({ ...BRAINTREE_POLICY, ...options.policy, platform: 'braintree' }, { metrics });
+            registry?.register(policy);
+            return policy;
+          },
+        },
+        {
+          provide: BRAINTREE_GATEWAY,
+          inject: [BRAINTREE_MODULE_OPTIONS],
+          useFactory: (options: BraintreeModuleOptions) =>
+            createBraintreeGateway(
+              options.braintree,
+              (options.policy?.timeoutMs ?? BRAINTREE_POLICY.timeoutMs) + SDK_TIMEOUT_MARGIN_MS,
+            ),
+        },
+        {
+          provide: BRAINTREE_WEBHOOK_GATEWAYS,
+          inject: [BRAINTREE_MODULE_OPTIONS],
+          useFactory: (options: BraintreeModuleOptions) =>
+            [options.braintree, ...(options.additionalWebhookKeys ?? [])].map((keys) =>
+              createBraintreeGateway(options.braintree, undefined, keys),
+            ),
+        },
+        ...services,
+      ],
+      exports: [BRAINTREE_GATEWAY, BRAINTREE_UPSTREAM_POLICY, BRAINTREE_MODULE_OPTIONS, BRAINTREE_WEBHOOK_GATEWAYS, ...services],
+    };
+  }
+}
