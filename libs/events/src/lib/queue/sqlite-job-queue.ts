@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs(queue, state, run_at);
 CREATE INDEX IF NOT EXISTS jobs_by_key ON jobs(queue, key, state);
+CREATE INDEX IF NOT EXISTS jobs_in_order ON jobs(queue, state, order_at, seq);
 `;
 
 /**
@@ -201,8 +202,8 @@ export class SqliteJobQueue implements JobQueue {
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
+    // Not unref'd: a started queue keeps a worker-only process alive until stop().
     this.timer = setTimeout(() => this.tick(), ms);
-    this.timer.unref?.();
   }
 
   private tick(): void {
@@ -339,7 +340,8 @@ return {
     // A job is due when its run time passed and no job of its key is running or became due before it.
     // A job of the key in retry backoff keeps its place (order_at), so per-key order survives retries.
     due: db.prepare(
-      `SELECT j.* FROM jobs j
+      // Walks waiting jobs in order and stops at LIMIT, instead of sorting every waiting job each poll.
+      `SELECT j.* FROM jobs j INDEXED BY jobs_in_order
        WHERE j.queue = @queue AND j.state = 'waiting' AND j.run_at <= @now
          AND j.name IN (SELECT value FROM json_each(@names))
          AND (j.key IS NULL OR NOT EXISTS (
