@@ -73,7 +73,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e.ts', 'libs/testing/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(inTests) },
   },
   prettier,

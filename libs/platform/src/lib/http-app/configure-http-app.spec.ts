@@ -2,6 +2,7 @@ import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { IsEmail, IsInt, IsString, Min } from 'class-validator';
+import type { InjectOptions } from 'fastify';
 import { loadAppConfig } from '../config/app-config.schema';
 import { AppConfigModule } from '../config/app-config.module';
 import { DomainError } from '../errors/domain-error';
@@ -65,11 +66,7 @@ describe('configureHttpApp', () => {
 
   afterAll(() => app.close());
 
-  const inject = (
-    opts: Parameters<ReturnType<NestFastifyApplication['getHttpAdapter']>['getInstance']>[0] extends never
-      ? never
-      : any,
-  ) => app.getHttpAdapter().getInstance().inject(opts);
+  const inject = (opts: InjectOptions) => app.getHttpAdapter().getInstance().inject(opts);
 
   it('answers unknown routes with 404 in the standard error shape', async () => {
     const res = await inject({ method: 'GET', url: '/nowhere' });

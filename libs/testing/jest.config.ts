@@ -1,6 +1,0 @@
-export default {
-  displayName: 'testing',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
-  coverageDirectory: '../../coverage/libs/testing',
-};
