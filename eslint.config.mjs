@@ -73,8 +73,12 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e.ts'],
-    rules: { '@nx/enforce-module-boundaries': boundaries(inTests) },
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e.ts', '**/*.redis-spec.ts', '**/testing/**/*.ts', '**/*.fixtures.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(inTests),
+      // A failed lookup in a test should fail the test, which a non-null assertion does.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
   prettier,
 ];
