@@ -82,3 +82,42 @@ export function runHarness(file: string, args: string[], env: Record<string, str
     },
   };
 }
+
+export interface CrashOutcome {
+  /** Events not yet terminal when the first process died. */
+  openAtKill: number;
+  final: Record<string, number>;
+  resumeExitCode: number | null;
+  distinctEffects: number;
+  redelivered: number;
+}
+
+/**
+ * Accepts `count` events in a child, SIGKILLs it once `killAfter` were processed, restarts it on the
+ * same store and waits until every event is terminal.
+ */
+export async function runCrashScenario(
+  dataDir: string,
+  opts: { count: number; killAfter: number; env?: Record<string, string>; openEvents: () => Promise<number> },
+): Promise<CrashOutcome> {
+  const { default: Database } = await import('better-sqlite3');
+  const harness = await bundleHarness();
+  const first = runHarness(harness, [dataDir, 'ingest', String(opts.count)], opts.env);
+  await first.waitFor((m) => m['accepted'] === opts.count);
+  await first.waitFor((m) => typeof m['processed'] === 'number' && m['processed'] >= opts.killAfter);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const openAtKill = await opts.openEvents();
+
+  const second = runHarness(harness, [dataDir, 'resume'], opts.env);
+  const report = await second.waitFor((m) => m['final'] !== undefined);
+  const resumeExitCode = await second.exited;
+
+  const effects = new Database(join(dataDir, 'effects.sqlite'), { readonly: true });
+  const distinctEffects = (effects.prepare('SELECT COUNT(*) AS n FROM effects').get() as { n: number }).n;
+  const redelivered = (
+    effects.prepare('SELECT COUNT(*) AS n FROM (SELECT event_id FROM deliveries GROUP BY event_id HAVING COUNT(*) > 1)').get() as { n: number }
+  ).n;
+  effects.close();
+  return { openAtKill, final: report['final'] as Record<string, number>, resumeExitCode, distinctEffects, redelivered };
+}
