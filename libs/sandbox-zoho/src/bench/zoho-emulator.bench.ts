@@ -35,7 +35,6 @@ it('serves at least 2,000 authenticated GET /plans/{code} per second', async () 
       `${running.url}/billing/v1/plans/basic-monthly`,
     ]);
     const result = JSON.parse(stdout) as AutocannonJson;
-    // eslint-disable-next-line no-console
     console.log(
       `zoho emulator: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
     );

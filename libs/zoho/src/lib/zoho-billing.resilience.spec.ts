@@ -1,9 +1,13 @@
 import { UpstreamError } from '@aia/platform';
-import { startZohoStack, ZohoStack } from '../testing/zoho-stack.fixtures';
+import { createZohoEmulator, ZohoEmulator } from '@aia/sandbox-zoho';
+import { startZohoStack as startStack, ZohoStack } from '../testing/zoho-stack.fixtures';
 import { ZohoCustomersService } from './zoho-customers.service';
 import { ZohoPlansService } from './zoho-plans.service';
 import { ZohoSubscriptionsService } from './zoho-subscriptions.service';
 import { ZohoTokenProvider } from './zoho-token.provider';
+
+const startZohoStack = (options: Parameters<typeof startStack>[1] = {}) =>
+  startStack(createZohoEmulator, options);
 
 const rejection = (p: Promise<unknown>) =>
   p.then(
@@ -14,7 +18,7 @@ const rejection = (p: Promise<unknown>) =>
   );
 
 describe('Zoho client resilience against the emulator', () => {
-  let stack: ZohoStack;
+  let stack: ZohoStack<ZohoEmulator>;
   let plans: ZohoPlansService;
 
   beforeEach(async () => {

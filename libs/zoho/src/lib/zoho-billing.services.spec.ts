@@ -1,11 +1,14 @@
 import { PolicyRegistry, UpstreamError } from '@aia/platform';
-import { startZohoStack, ZohoStack } from '../testing/zoho-stack.fixtures';
+import { createZohoEmulator, ZohoEmulator } from '@aia/sandbox-zoho';
+import { startZohoStack as startStack, ZohoStack } from '../testing/zoho-stack.fixtures';
 import { ZohoCustomersService } from './zoho-customers.service';
 import { ZohoInvoicesService } from './zoho-invoices.service';
 import { ZohoPaymentsService } from './zoho-payments.service';
 import { ZohoPlansService } from './zoho-plans.service';
 import { ZohoSubscriptionsService } from './zoho-subscriptions.service';
-import { ZohoTokenProvider } from './zoho-token.provider';
+
+const startZohoStack = (options: Parameters<typeof startStack>[1] = {}) =>
+  startStack(createZohoEmulator, options);
 
 let seq = 0;
 const customerInput = () => {
@@ -22,7 +25,7 @@ const rejection = (p: Promise<unknown>) =>
   );
 
 describe('Zoho services against the emulator (in-process, real HTTP)', () => {
-  let stack: ZohoStack;
+  let stack: ZohoStack<ZohoEmulator>;
   let plans: ZohoPlansService;
   let customers: ZohoCustomersService;
   let subscriptions: ZohoSubscriptionsService;

@@ -8,15 +8,22 @@ import {
   requestJson,
   UpstreamPolicyConfig,
 } from '@aia/platform';
-import { RunningEmulator } from '@aia/sandbox-kit';
-import { createZohoEmulator, ZohoEmulator, ZohoEmulatorOptions } from '@aia/sandbox-zoho';
 import { ZOHO_HTTP_TRANSPORT, ZohoHttpTransport } from '../lib/zoho-http.transport';
 import { ZohoModule } from '../lib/zoho.module';
 import { zohoOptionsFromConfig } from '../lib/zoho.options';
 
-export interface ZohoStack {
-  emulator: ZohoEmulator;
-  running: RunningEmulator;
+/**
+ * What the stack needs from the emulator. Specs pass `createZohoEmulator` from @aia/sandbox-zoho: only spec
+ * files may import sandbox libs (module-boundary rule), so this helper stays structural.
+ */
+export interface EmulatorLike {
+  seed(): unknown;
+  listen(port?: number): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+export interface ZohoStack<E extends EmulatorLike> {
+  emulator: E;
+  running: { url: string; close(): Promise<void> };
   config: AppConfig;
   moduleRef: TestingModule;
   /** Every request the client sent, in order (method + path). */
@@ -35,15 +42,16 @@ export const FAST_POLICY: Partial<UpstreamPolicyConfig> = {
  * Starts the Zoho emulator on a random port and a Nest testing module with ZohoModule pointed at it, the way
  * the API runs in sandbox mode. `wrap` can decorate the real HTTP transport (e.g. to lose an answer).
  */
-export async function startZohoStack(
+export async function startZohoStack<E extends EmulatorLike, O extends object>(
+  createEmulator: (options: O & { requestsPerMinute: number }) => E,
   options: {
-    emulator?: ZohoEmulatorOptions;
+    emulator?: O;
     policy?: Partial<UpstreamPolicyConfig>;
     env?: Record<string, string>;
     wrap?: (inner: ZohoHttpTransport) => ZohoHttpTransport;
   } = {},
-): Promise<ZohoStack> {
-  const emulator = createZohoEmulator({ requestsPerMinute: 100_000, ...options.emulator });
+): Promise<ZohoStack<E>> {
+  const emulator = createEmulator({ ...(options.emulator as O), requestsPerMinute: 100_000 });
   emulator.seed();
   const running = await emulator.listen(0);
   const config = loadAppConfig({
