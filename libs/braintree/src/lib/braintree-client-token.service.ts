@@ -13,7 +13,9 @@ export class BraintreeClientTokenService {
   ) {}
 
   /** A client token for the browser SDK; generating another one is harmless, so it is retried freely. */
-  generate(input: { customerId?: string; merchantAccountId?: string } = {}): Promise<BraintreeOutcome<string>> {
+  generate(
+    input: { customerId?: string; merchantAccountId?: string } = {},
+  ): Promise<BraintreeOutcome<string>> {
     return this.policy.write(
       'clientToken.generate',
       () =>

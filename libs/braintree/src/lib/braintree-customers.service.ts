@@ -57,7 +57,9 @@ export class BraintreeCustomersService {
           const result = (await this.gateway.customer.create(request)) as unknown as SdkResult & {
             customer?: braintree.Customer;
           };
-          return outcomeFromResult(result, (r) => customerSummary((r as typeof result).customer as braintree.Customer));
+          return outcomeFromResult(result, (r) =>
+            customerSummary((r as typeof result).customer as braintree.Customer),
+          );
         }),
       { kind: 'check', find: () => this.findExisting(input.id) },
     );
@@ -65,7 +67,8 @@ export class BraintreeCustomersService {
       const existing = await this.find(input.id);
       if (existing) return this.completeExisting(existing, input);
     }
-    if (outcome.outcome === 'approved' && outcome.value.alreadyExisted) return this.completeExisting(outcome.value, input);
+    if (outcome.outcome === 'approved' && outcome.value.alreadyExisted)
+      return this.completeExisting(outcome.value, input);
     return outcome;
   }
 

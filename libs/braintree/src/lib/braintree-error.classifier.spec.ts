@@ -3,7 +3,8 @@ import * as braintree from 'braintree';
 import { braintreeUpstreamError, classifyBraintreeError } from './braintree-error.classifier';
 
 // The SDK's own error factories (braintree/lib/braintree/exceptions.js), untyped in @types/braintree.
-const exceptions = (braintree as unknown as { exceptions: Record<string, (message: string) => Error> }).exceptions;
+const exceptions = (braintree as unknown as { exceptions: Record<string, (message: string) => Error> })
+  .exceptions;
 const sdkError = (factory: string, message = '') => exceptions[factory](message);
 
 describe('classifyBraintreeError', () => {
@@ -22,12 +23,16 @@ describe('classifyBraintreeError', () => {
   });
 
   it('reads the status out of an unexpected HTTP response', () => {
-    expect(classifyBraintreeError(sdkError('UnexpectedError', 'Unexpected HTTP response: 502'))).toMatchObject({
+    expect(
+      classifyBraintreeError(sdkError('UnexpectedError', 'Unexpected HTTP response: 502')),
+    ).toMatchObject({
       kind: 'unavailable',
       temporary: true,
       status: 502,
     });
-    expect(classifyBraintreeError(sdkError('UnexpectedError', 'Unexpected HTTP response: 400'))).toMatchObject({
+    expect(
+      classifyBraintreeError(sdkError('UnexpectedError', 'Unexpected HTTP response: 400')),
+    ).toMatchObject({
       kind: 'validation',
       temporary: false,
     });
@@ -44,29 +49,38 @@ describe('classifyBraintreeError', () => {
       temporary: true,
       code: 'ETIMEDOUT',
     });
-    expect(classifyBraintreeError(sdkError('UnexpectedError', 'Unexpected request error: Error: socket hang up'))).toMatchObject({
+    expect(
+      classifyBraintreeError(sdkError('UnexpectedError', 'Unexpected request error: Error: socket hang up')),
+    ).toMatchObject({
       kind: 'unavailable',
       temporary: true,
     });
   });
 
   it('treats SDK-side argument errors and unknown failures as permanent', () => {
-    expect(classifyBraintreeError(sdkError('InvalidKeysError', 'These keys are invalid: foo'))).toMatchObject({
-      kind: 'validation',
-      temporary: false,
-    });
+    expect(classifyBraintreeError(sdkError('InvalidKeysError', 'These keys are invalid: foo'))).toMatchObject(
+      {
+        kind: 'validation',
+        temporary: false,
+      },
+    );
     expect(classifyBraintreeError(sdkError('UnexpectedError', 'Unexpected Error'))).toMatchObject({
       kind: 'rejected',
       temporary: false,
     });
-    expect(classifyBraintreeError(new TypeError('x is undefined'))).toMatchObject({ kind: 'rejected', temporary: false });
+    expect(classifyBraintreeError(new TypeError('x is undefined'))).toMatchObject({
+      kind: 'rejected',
+      temporary: false,
+    });
   });
 
   it('treats raw aborts and Node network errors as temporary', () => {
-    expect(classifyBraintreeError(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toMatchObject({
-      kind: 'unavailable',
-      temporary: true,
-    });
+    expect(classifyBraintreeError(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toMatchObject(
+      {
+        kind: 'unavailable',
+        temporary: true,
+      },
+    );
     expect(classifyBraintreeError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toEqual({
       kind: 'unavailable',
       temporary: true,
@@ -75,9 +89,17 @@ describe('classifyBraintreeError', () => {
   });
 
   it('builds an UpstreamError the policy understands', () => {
-    const err = braintreeUpstreamError(sdkError('ServiceUnavailableError', 'Service Unavailable Error'), 'transaction.sale');
+    const err = braintreeUpstreamError(
+      sdkError('ServiceUnavailableError', 'Service Unavailable Error'),
+      'transaction.sale',
+    );
     expect(err).toBeInstanceOf(UpstreamError);
-    expect(err).toMatchObject({ platform: 'braintree', kind: 'unavailable', operation: 'transaction.sale', temporary: true });
+    expect(err).toMatchObject({
+      platform: 'braintree',
+      kind: 'unavailable',
+      operation: 'transaction.sale',
+      temporary: true,
+    });
     expect(err.upstream).toEqual({ status: 503, code: 'serviceUnavailableError' });
   });
 });

@@ -58,7 +58,8 @@ export function classifyBraintreeError(err: unknown): BraintreeErrorClass {
       const kind = kindFromHttpStatus(status);
       return { kind, temporary: kind === 'unavailable' || kind === 'rate_limited', status, code: type };
     }
-    if (/Request timed out/i.test(message)) return { kind: 'unavailable', temporary: true, code: 'ETIMEDOUT' };
+    if (/Request timed out/i.test(message))
+      return { kind: 'unavailable', temporary: true, code: 'ETIMEDOUT' };
     const nodeCode = /\b(E[A-Z]{4,})\b/.exec(message)?.[1];
     if (/Unexpected (request|response) error/i.test(message)) {
       return { kind: 'unavailable', temporary: true, code: nodeCode ?? type };
@@ -68,8 +69,10 @@ export function classifyBraintreeError(err: unknown): BraintreeErrorClass {
   }
   const name = (err as { name?: unknown } | null)?.name;
   const code = (err as { code?: unknown } | null)?.code;
-  if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'unavailable', temporary: true, code: 'ETIMEDOUT' };
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return { kind: 'unavailable', temporary: true, code };
+  if (name === 'AbortError' || name === 'TimeoutError')
+    return { kind: 'unavailable', temporary: true, code: 'ETIMEDOUT' };
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+    return { kind: 'unavailable', temporary: true, code };
   return { kind: 'rejected', temporary: false, code: type };
 }
 
@@ -78,7 +81,13 @@ export function braintreeUpstreamError(err: unknown, operation: string): Upstrea
   if (err instanceof UpstreamError) return err;
   const c = classifyBraintreeError(err);
   const message = err instanceof Error ? err.message : String(err);
-  return new UpstreamError('braintree', c.kind, `${operation}: ${message}`, { status: c.status, code: c.code }, operation);
+  return new UpstreamError(
+    'braintree',
+    c.kind,
+    `${operation}: ${message}`,
+    { status: c.status, code: c.code },
+    operation,
+  );
 }
 
 /** Runs one SDK call, turning what it throws into a classified UpstreamError. */

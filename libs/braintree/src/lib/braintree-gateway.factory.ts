@@ -9,14 +9,17 @@ type BraintreeConfig = AppConfig['braintree'];
  * environment at `gatewayUrl`: `new Environment(host, port, authUrl, ssl=false, graphQLHost, graphQLPort)`
  * (braintree/lib/braintree/environment.js; TOOLCHAIN.md).
  */
-export function braintreeEnvironment(config: Pick<BraintreeConfig, 'environment' | 'gatewayUrl'>): braintree.Environment {
+export function braintreeEnvironment(
+  config: Pick<BraintreeConfig, 'environment' | 'gatewayUrl'>,
+): braintree.Environment {
   switch (config.environment) {
     case 'production':
       return braintree.Environment.Production;
     case 'sandbox':
       return braintree.Environment.Sandbox;
     case 'emulator': {
-      if (!config.gatewayUrl) throw new Error('braintree.gatewayUrl is required for the emulator environment');
+      if (!config.gatewayUrl)
+        throw new Error('braintree.gatewayUrl is required for the emulator environment');
       const u = new URL(config.gatewayUrl);
       const port = u.port || (u.protocol === 'https:' ? '443' : '80');
       return new braintree.Environment(u.hostname, port, `${u.protocol}//${u.host}`, false, u.hostname, port);

@@ -159,7 +159,8 @@ export function outcomeFromResult<T>(result: SdkResult, approved: (r: SdkResult)
   }
   const v = result.verification ?? result.creditCardVerification;
   if (v && v.status !== 'verified') {
-    if (v.status === 'gateway_rejected') return { outcome: 'gateway_rejected', reason: v.gatewayRejectionReason ?? 'unknown' };
+    if (v.status === 'gateway_rejected')
+      return { outcome: 'gateway_rejected', reason: v.gatewayRejectionReason ?? 'unknown' };
     return {
       outcome: 'declined',
       processorResponseCode: v.processorResponseCode ?? '',
@@ -167,5 +168,9 @@ export function outcomeFromResult<T>(result: SdkResult, approved: (r: SdkResult)
       declineType: declineTypeOf(v.processorResponseType),
     };
   }
-  return { outcome: 'validation_failed', message: result.message ?? 'validation failed', errors: fieldErrors(result) };
+  return {
+    outcome: 'validation_failed',
+    message: result.message ?? 'validation failed',
+    errors: fieldErrors(result),
+  };
 }

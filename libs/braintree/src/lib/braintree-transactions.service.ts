@@ -11,7 +11,12 @@ import {
   TransactionSummary,
   transactionSummary,
 } from './braintree-outcome';
-import { BRAINTREE_GATEWAY, BRAINTREE_MODULE_OPTIONS, BRAINTREE_UPSTREAM_POLICY, BraintreeModuleOptions } from './braintree.tokens';
+import {
+  BRAINTREE_GATEWAY,
+  BRAINTREE_MODULE_OPTIONS,
+  BRAINTREE_UPSTREAM_POLICY,
+  BraintreeModuleOptions,
+} from './braintree.tokens';
 
 export interface SaleInput {
   /** Decimal string, e.g. "49.00". */
@@ -48,9 +53,13 @@ export class BraintreeTransactionsService {
   merchantAccountFor(currency: string): string {
     const id = this.options.braintree.merchantAccounts[currency.toUpperCase()];
     if (!id) {
-      throw new DomainError(ErrorCode.ValidationFailed, `no Braintree merchant account is configured for ${currency}`, {
-        currency,
-      });
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        `no Braintree merchant account is configured for ${currency}`,
+        {
+          currency,
+        },
+      );
     }
     return id;
   }
@@ -79,7 +88,9 @@ export class BraintreeTransactionsService {
             customerId: input.paymentMethodToken ? undefined : input.customerId,
             options: { submitForSettlement: input.submitForSettlement ?? true },
           })) as unknown as TransactionResult;
-          return outcomeFromResult(result, (r) => transactionSummary((r as TransactionResult).transaction as braintree.Transaction));
+          return outcomeFromResult(result, (r) =>
+            transactionSummary((r as TransactionResult).transaction as braintree.Transaction),
+          );
         }),
       { kind: 'check', find: () => this.saleOutcomeFor(input.orderId, startedAt) },
     );
@@ -107,7 +118,9 @@ export class BraintreeTransactionsService {
       () =>
         sdkCall('transaction.void', async () => {
           const result = (await this.gateway.transaction.void(id)) as unknown as TransactionResult;
-          return outcomeFromResult(result, (r) => transactionSummary((r as TransactionResult).transaction as braintree.Transaction));
+          return outcomeFromResult(result, (r) =>
+            transactionSummary((r as TransactionResult).transaction as braintree.Transaction),
+          );
         }),
       {
         kind: 'check',
@@ -132,7 +145,9 @@ export class BraintreeTransactionsService {
           const result = (await (amount === undefined
             ? this.gateway.transaction.refund(id)
             : this.gateway.transaction.refund(id, amount))) as unknown as TransactionResult;
-          return outcomeFromResult(result, (r) => transactionSummary((r as TransactionResult).transaction as braintree.Transaction));
+          return outcomeFromResult(result, (r) =>
+            transactionSummary((r as TransactionResult).transaction as braintree.Transaction),
+          );
         }),
       { kind: 'never' },
     );

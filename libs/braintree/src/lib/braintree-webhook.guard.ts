@@ -56,7 +56,10 @@ export class BraintreeWebhookGuard implements CanActivate {
     return true;
   }
 
-  private async parse(signature: string, payload: string): Promise<braintree.WebhookNotification | undefined> {
+  private async parse(
+    signature: string,
+    payload: string,
+  ): Promise<braintree.WebhookNotification | undefined> {
     for (const gateway of this.gateways) {
       try {
         return await gateway.webhookNotification.parse(signature, payload);
@@ -74,17 +77,21 @@ export class BraintreeWebhookGuard implements CanActivate {
   }
 }
 
-function readFields(req: WebhookRequest): { signature: string; payload: string; rawBody: string } | undefined {
+function readFields(
+  req: WebhookRequest,
+): { signature: string; payload: string; rawBody: string } | undefined {
   const raw = typeof req.rawBody === 'string' ? req.rawBody : req.rawBody?.toString('utf8');
   let form: Record<string, unknown> | undefined;
-  if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) form = req.body as Record<string, unknown>;
+  if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body))
+    form = req.body as Record<string, unknown>;
   else if (raw !== undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
     const text = raw ?? (Buffer.isBuffer(req.body) ? req.body.toString('utf8') : (req.body as string));
     form = Object.fromEntries(new URLSearchParams(text));
   }
   const signature = form?.['bt_signature'];
   const payload = form?.['bt_payload'];
-  if (typeof signature !== 'string' || typeof payload !== 'string' || !signature || !payload) return undefined;
+  if (typeof signature !== 'string' || typeof payload !== 'string' || !signature || !payload)
+    return undefined;
   return {
     signature,
     payload,

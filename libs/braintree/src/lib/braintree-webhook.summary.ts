@@ -32,7 +32,8 @@ export interface BraintreeWebhookSummary {
 
 type Loose = Record<string, unknown> | undefined | null;
 
-const s = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+const s = (v: unknown): string | null =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
 
 export function summarizeNotification(notification: unknown): BraintreeWebhookSummary {
   const n = notification as Record<string, unknown>;

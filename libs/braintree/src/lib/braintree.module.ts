@@ -1,4 +1,10 @@
-import { DynamicModule, InjectionToken, Module, ModuleMetadata, OptionalFactoryDependency } from '@nestjs/common';
+import {
+  DynamicModule,
+  InjectionToken,
+  Module,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+} from '@nestjs/common';
 import {
   APP_CONFIG,
   AppConfig,
@@ -52,9 +58,11 @@ export class BraintreeModule {
       providers: [
         {
           provide: BRAINTREE_MODULE_OPTIONS,
-          inject: async.inject ?? [APP_CONFIG],
+          inject: async.useFactory ? (async.inject ?? []) : [APP_CONFIG],
           useFactory:
-            (async.useFactory as (...args: unknown[]) => BraintreeModuleOptions | Promise<BraintreeModuleOptions>) ??
+            (async.useFactory as (
+              ...args: unknown[]
+            ) => BraintreeModuleOptions | Promise<BraintreeModuleOptions>) ??
             ((config: AppConfig): BraintreeModuleOptions => ({ braintree: config.braintree })),
         },
         {
@@ -64,8 +72,15 @@ export class BraintreeModule {
             { token: PolicyRegistry, optional: true },
             { token: UpstreamMetrics, optional: true },
           ],
-          useFactory: (options: BraintreeModuleOptions, registry?: PolicyRegistry, metrics?: UpstreamMetrics) => {
-            const policy = new UpstreamPolicy({ ...BRAINTREE_POLICY, ...options.policy, platform: 'braintree' }, { metrics });
+          useFactory: (
+            options: BraintreeModuleOptions,
+            registry?: PolicyRegistry,
+            metrics?: UpstreamMetrics,
+          ) => {
+            const policy = new UpstreamPolicy(
+              { ...BRAINTREE_POLICY, ...options.policy, platform: 'braintree' },
+              { metrics },
+            );
             registry?.register(policy);
             return policy;
           },
@@ -89,7 +104,13 @@ export class BraintreeModule {
         },
         ...services,
       ],
-      exports: [BRAINTREE_GATEWAY, BRAINTREE_UPSTREAM_POLICY, BRAINTREE_MODULE_OPTIONS, BRAINTREE_WEBHOOK_GATEWAYS, ...services],
+      exports: [
+        BRAINTREE_GATEWAY,
+        BRAINTREE_UPSTREAM_POLICY,
+        BRAINTREE_MODULE_OPTIONS,
+        BRAINTREE_WEBHOOK_GATEWAYS,
+        ...services,
+      ],
     };
   }
 }
