@@ -1,5 +1,6 @@
-import { HttpRequest, UpstreamError, UpstreamPolicy } from '@aia/platform';
+import { HttpRequest, RateLimit, UpstreamError, UpstreamPolicy } from '@aia/platform';
 import { classifyAttioError } from './attio-error.classifier';
+import { AttioSendPacer } from './attio-send-pacer';
 import type { AttioHttpTransport } from './attio-http.transport';
 import type {
   AttioAttribute,
@@ -18,6 +19,8 @@ export interface AttioClientConfig {
   /** Base URL including `/v2` (AppConfig.attio.apiUrl). */
   apiUrl: string;
   apiToken: string;
+  /** Send-time pacing (see AttioSendPacer); normally the policy's own rate limits. None when unset. */
+  pacing?: { read: RateLimit; write: RateLimit };
 }
 
 type Method = HttpRequest['method'];
@@ -29,11 +32,19 @@ type Method = HttpRequest['method'];
  * by `classifyAttioError`.
  */
 export class AttioClient {
+  private readonly pacers: { read: AttioSendPacer; write: AttioSendPacer } | undefined;
+
   constructor(
     private readonly policy: UpstreamPolicy,
     private readonly transport: AttioHttpTransport,
     private readonly config: AttioClientConfig,
-  ) {}
+  ) {
+    const pacing = config.pacing;
+    this.pacers = pacing && {
+      read: new AttioSendPacer(pacing.read),
+      write: new AttioSendPacer(pacing.write),
+    };
+  }
 
   // ---- records ------------------------------------------------------------------------------------
 
@@ -293,6 +304,9 @@ export class AttioClient {
     signal: AbortSignal,
     extra: Pick<HttpRequest, 'json' | 'query'> = {},
   ): Promise<T> {
+    // Attio counts a query (POST …/records/query) as a read, like the policy does (UNCONFIRMED).
+    const isRead = method === 'GET' || path.endsWith('/records/query');
+    await this.pacers?.[isRead ? 'read' : 'write'].acquire(signal);
     const res = await this.transport({
       baseUrl: this.config.apiUrl,
       method,

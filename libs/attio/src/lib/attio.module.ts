@@ -91,7 +91,11 @@ export class AttioModule {
       {
         provide: AttioClient,
         useFactory: (o: AttioModuleOptions, policy: UpstreamPolicy, transport: AttioHttpTransport) =>
-          new AttioClient(policy, transport, { apiUrl: o.attio.apiUrl, apiToken: o.attio.apiToken }),
+          new AttioClient(policy, transport, {
+            apiUrl: o.attio.apiUrl,
+            apiToken: o.attio.apiToken,
+            pacing: attioPolicyConfig(o.policy).rateLimits,
+          }),
         inject: [ATTIO_MODULE_OPTIONS, ATTIO_POLICY_TOKEN, ATTIO_HTTP_TRANSPORT],
       },
       AttioWebhookGuard,

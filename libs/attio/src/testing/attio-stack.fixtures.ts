@@ -83,7 +83,8 @@ export async function startAttioStack(
       throw err;
     }
   };
-  const policy = new UpstreamPolicy(attioPolicyConfig({ ...FAST_POLICY, ...options.policy }), {
+  const config = attioPolicyConfig({ ...FAST_POLICY, ...options.policy });
+  const policy = new UpstreamPolicy(config, {
     metrics: new UpstreamMetrics(new Registry()),
     logger: silentLogger,
     ...options.deps,
@@ -91,6 +92,7 @@ export async function startAttioStack(
   const client = new AttioClient(policy, recording, {
     apiUrl,
     apiToken: options.token ?? ATTIO_SANDBOX_TOKEN,
+    pacing: config.rateLimits,
   });
   return {
     emulator,
