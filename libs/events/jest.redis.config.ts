@@ -1,4 +1,3 @@
-/* eslint-disable */
 // The Redis adapters' suites (BullMQ queue, Redis inbox, Redis crash run): `nx run events:e2e`.
 // They need redis-server on REDIS_URL (default redis://127.0.0.1:6379) and FAIL without it.
 export default {

@@ -16,7 +16,9 @@ describe('crash recovery (SQLite store, SIGKILL mid-processing)', () => {
         killAfter: 100,
         openEvents: async () => {
           const db = new Database(eventsDbPath(dataDir), { readonly: true });
-          const { n } = db.prepare(`SELECT COUNT(*) AS n FROM events WHERE state IN ('pending','processing','retrying')`).get() as { n: number };
+          const { n } = db
+            .prepare(`SELECT COUNT(*) AS n FROM events WHERE state IN ('pending','processing','retrying')`)
+            .get() as { n: number };
           db.close();
           return n;
         },
@@ -25,7 +27,9 @@ describe('crash recovery (SQLite store, SIGKILL mid-processing)', () => {
       expect(outcome.resumeExitCode).toBe(0);
       expect(outcome.final).toMatchObject({ done: 500, pending: 0, processing: 0, retrying: 0, dead: 0 });
       const db = new Database(eventsDbPath(dataDir), { readonly: true });
-      expect((db.prepare('SELECT COUNT(DISTINCT event_id) AS n FROM events').get() as { n: number }).n).toBe(500);
+      expect((db.prepare('SELECT COUNT(DISTINCT event_id) AS n FROM events').get() as { n: number }).n).toBe(
+        500,
+      );
       db.close();
       expect(outcome.distinctEffects).toBe(500); // each effect applied once, though...
       expect(outcome.redelivered).toBeGreaterThan(0); // ...some events ran twice (at-least-once delivery)

@@ -9,7 +9,12 @@ import {
 } from '@nestjs/common';
 import { ReadinessRegistry } from '@aia/platform';
 import { AlertService } from './alerts/alert.service';
-import { DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_SWEEP, EVENTS_OPTIONS, EventsModuleOptions } from './events-options';
+import {
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  DEFAULT_SWEEP,
+  EVENTS_OPTIONS,
+  EventsModuleOptions,
+} from './events-options';
 import { EventsHealthIndicator } from './health/events-health.indicator';
 import { DrainState } from './ingest/drain-state';
 import { EventIngestService } from './ingest/event-ingest.service';
@@ -46,7 +51,9 @@ export class EventsLifecycle implements OnApplicationBootstrap, OnModuleDestroy,
     await this.ingest.sweep(0);
     this.sweepTimer = setInterval(() => void this.ingest.sweep(sweep.minAgeMs), sweep.intervalMs);
     this.sweepTimer.unref();
-    this.logger.log(`event pipeline started (${this.store.queue.kind}, workers ${this.options.workers !== false ? 'on' : 'off'})`);
+    this.logger.log(
+      `event pipeline started (${this.store.queue.kind}, workers ${this.options.workers !== false ? 'on' : 'off'})`,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,4 +1,10 @@
-import type { CanActivate, InjectionToken, ModuleMetadata, OptionalFactoryDependency, Type } from '@nestjs/common';
+import type {
+  CanActivate,
+  InjectionToken,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+  Type,
+} from '@nestjs/common';
 import type { Platform } from '@aia/platform';
 import type { Registry } from 'prom-client';
 import type { AlertTuning } from './alerts/alert.service';

@@ -5,13 +5,22 @@ import { AdminTokenGuard } from './admin/admin-token.guard';
 import { EventAdminService } from './admin/event-admin.service';
 import { ALERT_TUNING, AlertService } from './alerts/alert.service';
 import { DEFAULT_WEBHOOK_GUARDS } from './default-webhook-guards';
-import { EVENTS_OPTIONS, EventsModuleAsyncOptions, EventsModuleOptions, WEBHOOK_GUARDS } from './events-options';
+import {
+  EVENTS_OPTIONS,
+  EventsModuleAsyncOptions,
+  EventsModuleOptions,
+  WEBHOOK_GUARDS,
+} from './events-options';
 import { EventsLifecycle } from './events-lifecycle.service';
 import { EventHandlerRegistry } from './handlers/event-handler.registry';
 import { EventsHealthIndicator } from './health/events-health.indicator';
 import { DrainState } from './ingest/drain-state';
 import { EventIngestService } from './ingest/event-ingest.service';
-import { AttioWebhookGuardProxy, BraintreeWebhookGuardProxy, ZohoWebhookGuardProxy } from './ingest/webhook-guard.proxy';
+import {
+  AttioWebhookGuardProxy,
+  BraintreeWebhookGuardProxy,
+  ZohoWebhookGuardProxy,
+} from './ingest/webhook-guard.proxy';
 import { WebhooksController } from './ingest/webhooks.controller';
 import { EventsMetrics } from './metrics/events-metrics';
 import { EventProcessor } from './processing/event-processor.service';
@@ -39,7 +48,11 @@ export class EventsModule {
         inject: [APP_CONFIG, EVENTS_OPTIONS],
       },
       { provide: JOB_QUEUE, useFactory: (store: EventsStore) => store.queue, inject: [EVENTS_STORE] },
-      { provide: ALERT_TUNING, useFactory: (o: EventsModuleOptions) => o.alerts ?? {}, inject: [EVENTS_OPTIONS] },
+      {
+        provide: ALERT_TUNING,
+        useFactory: (o: EventsModuleOptions) => o.alerts ?? {},
+        inject: [EVENTS_OPTIONS],
+      },
       {
         provide: EventsMetrics,
         useFactory: (store: EventsStore, o: EventsModuleOptions) =>
@@ -65,7 +78,15 @@ export class EventsModule {
       imports: async.imports ?? [],
       controllers: [WebhooksController, AdminEventsController],
       providers,
-      exports: [EventHandlerRegistry, JOB_QUEUE, EVENTS_STORE, AlertService, EventsHealthIndicator, EventAdminService, DrainState],
+      exports: [
+        EventHandlerRegistry,
+        JOB_QUEUE,
+        EVENTS_STORE,
+        AlertService,
+        EventsHealthIndicator,
+        EventAdminService,
+        DrainState,
+      ],
     };
   }
 }

@@ -11,7 +11,8 @@ describe('admin API', () => {
   let failing: boolean;
 
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-  const get = (url: string, headers: Record<string, string> = auth) => t.app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = auth) =>
+    t.app.inject({ method: 'GET', url, headers });
   const post = (url: string, body?: unknown, headers: Record<string, string> = auth) =>
     t.app.inject({
       method: 'POST',
@@ -141,7 +142,12 @@ describe('admin API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       backend: 'sqlite',
-      events: { byState: { dead: 1, ignored: 1, pending: 0 }, deadLetters: 1, oldestPendingAgeSeconds: null, total: 2 },
+      events: {
+        byState: { dead: 1, ignored: 1, pending: 0 },
+        deadLetters: 1,
+        oldestPendingAgeSeconds: null,
+        total: 2,
+      },
       jobs: { dead: 1 },
     });
   });

@@ -28,7 +28,13 @@ export class AdminEventsController {
   ): Promise<{ items: EventSummary[]; total: number; limit: number; offset: number }> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const page = await this.admin.list({ state: query.state, platform: query.platform, type: query.type, limit, offset });
+    const page = await this.admin.list({
+      state: query.state,
+      platform: query.platform,
+      type: query.type,
+      limit,
+      offset,
+    });
     return { ...page, limit, offset };
   }
 

@@ -37,7 +37,10 @@ export class EventAdminService {
   async retry(id: string): Promise<StoredEventDetail> {
     const event = await this.get(id);
     if (!RETRYABLE.includes(event.state)) {
-      throw new DomainError(ErrorCode.Conflict, `Event ${id} is ${event.state}; only ${RETRYABLE.join(', ')} events can be retried`);
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Event ${id} is ${event.state}; only ${RETRYABLE.join(', ')} events can be retried`,
+      );
     }
     await this.store.inbox.setState(id, 'pending');
     const requeued = await this.store.queue.retry(event.jobId);
@@ -48,11 +51,17 @@ export class EventAdminService {
   async discard(id: string, reason: string): Promise<StoredEventDetail> {
     const event = await this.get(id);
     if (!DISCARDABLE.includes(event.state)) {
-      throw new DomainError(ErrorCode.Conflict, `Event ${id} is ${event.state}; only ${DISCARDABLE.join(', ')} events can be discarded`);
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Event ${id} is ${event.state}; only ${DISCARDABLE.join(', ')} events can be discarded`,
+      );
     }
     const job = await this.store.queue.get(event.jobId);
     if (job && job.state !== 'discarded' && !(await this.store.queue.discard(event.jobId, reason))) {
-      throw new DomainError(ErrorCode.Conflict, `Event ${id} is being processed right now; try again shortly`);
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Event ${id} is being processed right now; try again shortly`,
+      );
     }
     await this.store.inbox.setState(id, 'discarded', { discardReason: reason.trim() });
     return this.get(id);

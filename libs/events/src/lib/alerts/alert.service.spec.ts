@@ -19,7 +19,14 @@ describe('AlertService', () => {
     const sink = await startAlertSink();
     const alerts = service(sink.url, { dedupeWindowMs: 200, maxPerWindow: 3, rateWindowMs: 60_000 });
     for (let i = 0; i < 1_000; i++) {
-      alerts.deadLetter({ jobId: `j${i}`, name: 'event.process', platform: 'zoho', type: 'invoice_created', eventId: `e${i}`, error: 'HTTP 503' });
+      alerts.deadLetter({
+        jobId: `j${i}`,
+        name: 'event.process',
+        platform: 'zoho',
+        type: 'invoice_created',
+        eventId: `e${i}`,
+        error: 'HTTP 503',
+      });
       alerts.workerError(new TypeError('x is undefined'), 'job event.process');
       alerts.breakerOpened('attio');
       alerts.breakerOpened('braintree'); // a 4th distinct key: over the cap of 3
@@ -27,7 +34,14 @@ describe('AlertService', () => {
     await alerts.flush();
     expect(sink.messages).toHaveLength(3);
     await new Promise((r) => setTimeout(r, 220));
-    alerts.deadLetter({ jobId: 'late', name: 'event.process', platform: 'zoho', type: 'invoice_created', eventId: 'late', error: 'HTTP 503' });
+    alerts.deadLetter({
+      jobId: 'late',
+      name: 'event.process',
+      platform: 'zoho',
+      type: 'invoice_created',
+      eventId: 'late',
+      error: 'HTTP 503',
+    });
     await alerts.flush();
     // Still capped (3 per minute): nothing more goes out; the limit holds under a long outage too.
     expect(sink.messages).toHaveLength(3);

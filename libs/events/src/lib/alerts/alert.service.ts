@@ -45,8 +45,17 @@ export class AlertService {
     this.tuning = { ...DEFAULT_ALERT_TUNING, ...tuning };
   }
 
-  deadLetter(info: { jobId: string; name: string; platform?: string; type?: string; eventId?: string; error: string }): void {
-    const what = info.platform ? `${info.platform} ${info.type} event ${info.eventId}` : `job ${info.name} ${info.jobId}`;
+  deadLetter(info: {
+    jobId: string;
+    name: string;
+    platform?: string;
+    type?: string;
+    eventId?: string;
+    error: string;
+  }): void {
+    const what = info.platform
+      ? `${info.platform} ${info.type} event ${info.eventId}`
+      : `job ${info.name} ${info.jobId}`;
     this.send(
       `dead:${info.platform ?? info.name}:${info.type ?? ''}`,
       `:rotating_light: Dead letter: ${what} gave up (${info.error}). Retry or discard it at /admin/events.`,
@@ -55,12 +64,18 @@ export class AlertService {
 
   /** Hook for the resilience policy's `onBreakerOpen(platform)`. */
   breakerOpened(platform: Platform): void {
-    this.send(`breaker:${platform}`, `:warning: Circuit breaker opened for ${platform}: calls are failing fast.`);
+    this.send(
+      `breaker:${platform}`,
+      `:warning: Circuit breaker opened for ${platform}: calls are failing fast.`,
+    );
   }
 
   workerError(error: unknown, context: string): void {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    this.send(`unexpected:${context}:${message.slice(0, 80)}`, `:boom: Unexpected error in ${context}: ${message}`);
+    this.send(
+      `unexpected:${context}:${message.slice(0, 80)}`,
+      `:boom: Unexpected error in ${context}: ${message}`,
+    );
   }
 
   /** Waits for alerts being posted (shutdown, tests). */
@@ -104,7 +119,9 @@ export class AlertService {
       if (!res.ok) this.logger.warn(`alert webhook answered ${res.status}`);
     } catch (err) {
       // Never let alerting break processing; the log line keeps the alert visible.
-      this.logger.warn(`alert webhook failed: ${err instanceof Error ? err.message : String(err)}; alert was ${body}`);
+      this.logger.warn(
+        `alert webhook failed: ${err instanceof Error ? err.message : String(err)}; alert was ${body}`,
+      );
     }
   }
 }

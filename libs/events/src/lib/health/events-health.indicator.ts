@@ -14,9 +14,17 @@ export class EventsHealthIndicator {
     try {
       await Promise.all([this.store.inbox.ping(), this.store.queue.ping()]);
       const counts = await this.store.queue.counts();
-      return { [key]: { status: 'up', backend: this.store.queue.kind, waiting: counts.waiting, dead: counts.dead } };
+      return {
+        [key]: { status: 'up', backend: this.store.queue.kind, waiting: counts.waiting, dead: counts.dead },
+      };
     } catch (err) {
-      return { [key]: { status: 'down', backend: this.store.queue.kind, message: err instanceof Error ? err.message : String(err) } };
+      return {
+        [key]: {
+          status: 'down',
+          backend: this.store.queue.kind,
+          message: err instanceof Error ? err.message : String(err),
+        },
+      };
     }
   }
 }

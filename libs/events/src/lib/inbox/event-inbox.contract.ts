@@ -16,7 +16,10 @@ export function webhookFixture(over: Partial<VerifiedWebhook> = {}): VerifiedWeb
   };
 }
 
-export function describeEventInboxContract(label: string, newInbox: () => Promise<{ inbox: EventInbox; dispose(): Promise<void> }>): void {
+export function describeEventInboxContract(
+  label: string,
+  newInbox: () => Promise<{ inbox: EventInbox; dispose(): Promise<void> }>,
+): void {
   describe(`EventInbox contract: ${label}`, () => {
     let inbox: EventInbox;
     let dispose: () => Promise<void>;
@@ -36,22 +39,40 @@ export function describeEventInboxContract(label: string, newInbox: () => Promis
       expect(first.created).toBe(true);
       expect(again).toMatchObject({ created: false, event: { id: first.event.id } });
       expect(otherPlatform.created).toBe(true);
-      expect(first.event).toMatchObject({ state: 'pending', key: 'invoice:inv-1', jobId: `event:${first.event.id}`, attempts: 0 });
+      expect(first.event).toMatchObject({
+        state: 'pending',
+        key: 'invoice:inv-1',
+        jobId: `event:${first.event.id}`,
+        attempts: 0,
+      });
       const held = await inbox.get(first.event.id);
-      expect(held).toMatchObject({ payload: w.payload, rawBody: w.rawBody, headers: w.headers, eventId: 'same', attemptLog: [] });
+      expect(held).toMatchObject({
+        payload: w.payload,
+        rawBody: w.rawBody,
+        headers: w.headers,
+        eventId: 'same',
+        attemptLog: [],
+      });
     });
 
     it('records attempts with their errors and moves the state along', async () => {
       const { event } = await inbox.insert({ webhook: webhookFixture(), state: 'pending' });
       await inbox.startAttempt(event.id, 1);
       expect((await inbox.get(event.id))?.state).toBe('processing');
-      await inbox.finishAttempt(event.id, 1, { state: 'retrying', error: { name: 'UpstreamError', message: 'zoho: 503', temporary: true } });
+      await inbox.finishAttempt(event.id, 1, {
+        state: 'retrying',
+        error: { name: 'UpstreamError', message: 'zoho: 503', temporary: true },
+      });
       await inbox.startAttempt(event.id, 2);
       await inbox.finishAttempt(event.id, 2, { state: 'done' });
       const detail = await inbox.get(event.id);
       expect(detail).toMatchObject({ state: 'done', attempts: 2, lastError: 'UpstreamError: zoho: 503' });
       expect(detail?.attemptLog).toEqual([
-        expect.objectContaining({ attempt: 1, outcome: 'failed', error: { name: 'UpstreamError', message: 'zoho: 503', temporary: true } }),
+        expect.objectContaining({
+          attempt: 1,
+          outcome: 'failed',
+          error: { name: 'UpstreamError', message: 'zoho: 503', temporary: true },
+        }),
         expect.objectContaining({ attempt: 2, outcome: 'succeeded' }),
       ]);
       await inbox.setState(event.id, 'discarded', { discardReason: 'test' });
@@ -63,12 +84,21 @@ export function describeEventInboxContract(label: string, newInbox: () => Promis
         await inbox.insert({ webhook: webhookFixture({ eventId: `z${i}` }), state: 'pending' });
         await new Promise((r) => setTimeout(r, 2));
       }
-      await inbox.insert({ webhook: webhookFixture({ platform: 'attio', type: 'record.updated', eventId: 'a0' }), state: 'ignored' });
+      await inbox.insert({
+        webhook: webhookFixture({ platform: 'attio', type: 'record.updated', eventId: 'a0' }),
+        state: 'ignored',
+      });
       const page = await inbox.list({ limit: 2, offset: 0 });
       expect(page.total).toBe(5);
       expect(page.items.map((e) => e.eventId)).toEqual(['a0', 'z3']);
       expect((page.items[0] as { payload?: unknown }).payload).toBeUndefined();
-      const zoho = await inbox.list({ platform: 'zoho', state: 'pending', type: 'invoice_created', limit: 10, offset: 1 });
+      const zoho = await inbox.list({
+        platform: 'zoho',
+        state: 'pending',
+        type: 'invoice_created',
+        limit: 10,
+        offset: 1,
+      });
       expect(zoho.total).toBe(4);
       expect(zoho.items.map((e) => e.eventId)).toEqual(['z2', 'z1', 'z0']);
       const stats = await inbox.stats();

@@ -31,7 +31,11 @@ export interface EventInbox {
   get(id: string): Promise<StoredEventDetail | undefined>;
   list(query: InboxQuery): Promise<{ items: EventSummary[]; total: number }>;
   /** Ids of events in the given states stored before `olderThan` (epoch ms): the re-enqueue sweep. */
-  idsInStates(states: readonly EventState[], olderThan: number, limit: number): Promise<Array<{ id: string; key: string }>>;
+  idsInStates(
+    states: readonly EventState[],
+    olderThan: number,
+    limit: number,
+  ): Promise<Array<{ id: string; key: string }>>;
   /** Marks the event processing and opens attempt n. */
   startAttempt(id: string, attempt: number): Promise<void>;
   finishAttempt(

@@ -9,5 +9,8 @@ beforeAll(async () => {
 
 describeEventInboxContract('Redis', async () => {
   const prefix = `aiatest-${randomUUID().slice(0, 8)}`;
-  return { inbox: new RedisEventInbox(testRedisConnection(), prefix), dispose: () => deleteKeys(`${prefix}:*`) };
+  return {
+    inbox: new RedisEventInbox(testRedisConnection(), prefix),
+    dispose: () => deleteKeys(`${prefix}:*`),
+  };
 });

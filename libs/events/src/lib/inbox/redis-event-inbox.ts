@@ -88,12 +88,22 @@ export class RedisEventInbox implements EventInbox {
     const matching = all.filter(
       (e) => (!query.platform || e.platform === query.platform) && (!query.type || e.type === query.type),
     );
-    return { items: matching.slice(query.offset, query.offset + query.limit).map(summary), total: matching.length };
+    return {
+      items: matching.slice(query.offset, query.offset + query.limit).map(summary),
+      total: matching.length,
+    };
   }
 
-  async idsInStates(states: readonly EventState[], olderThan: number, limit: number): Promise<Array<{ id: string; key: string }>> {
+  async idsInStates(
+    states: readonly EventState[],
+    olderThan: number,
+    limit: number,
+  ): Promise<Array<{ id: string; key: string }>> {
     const ids: string[] = [];
-    for (const s of states) ids.push(...(await this.redis.zrangebyscore(this.k(`state:${s}`), '-inf', `(${olderThan}`, 'LIMIT', 0, limit)));
+    for (const s of states)
+      ids.push(
+        ...(await this.redis.zrangebyscore(this.k(`state:${s}`), '-inf', `(${olderThan}`, 'LIMIT', 0, limit)),
+      );
     return (await this.loadMany(ids.slice(0, limit))).map((e) => ({ id: e.id, key: e.key }));
   }
 
@@ -109,7 +119,9 @@ export class RedisEventInbox implements EventInbox {
     outcome: { state: Extract<EventState, 'done' | 'retrying' | 'dead'>; error?: EventAttempt['error'] },
   ): Promise<void> {
     const raw = await this.redis.hget(this.k(`att:${id}`), String(attempt));
-    const started = raw ? (JSON.parse(raw) as EventAttempt) : { attempt, startedAt: new Date().toISOString(), outcome: 'running' as const };
+    const started = raw
+      ? (JSON.parse(raw) as EventAttempt)
+      : { attempt, startedAt: new Date().toISOString(), outcome: 'running' as const };
     const finished: EventAttempt = {
       ...started,
       finishedAt: new Date().toISOString(),
@@ -124,7 +136,11 @@ export class RedisEventInbox implements EventInbox {
     }));
   }
 
-  async setState(id: string, state: EventState, extra: { error?: string; discardReason?: string } = {}): Promise<void> {
+  async setState(
+    id: string,
+    state: EventState,
+    extra: { error?: string; discardReason?: string } = {},
+  ): Promise<void> {
     await this.update(id, (e) => {
       const { discardReason: _drop, ...rest } = e;
       return {

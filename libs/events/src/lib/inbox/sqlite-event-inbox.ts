@@ -126,15 +126,25 @@ export class SqliteEventInbox implements EventInbox {
       }
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM events ${clause}`).get(params) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM events ${clause}`).get(params) as { n: number })
+      .n;
     const rows = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM events ${clause} ORDER BY stored_at DESC, id LIMIT @limit OFFSET @offset`)
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM events ${clause} ORDER BY stored_at DESC, id LIMIT @limit OFFSET @offset`,
+      )
       .all(params) as EventRow[];
     return { items: rows.map(toSummary), total };
   }
 
-  async idsInStates(states: readonly EventState[], olderThan: number, limit: number): Promise<Array<{ id: string; key: string }>> {
-    const rows = this.stmts.idsInStates.all({ states: JSON.stringify(states), olderThan, limit }) as Array<{ id: string; job_key: string }>;
+  async idsInStates(
+    states: readonly EventState[],
+    olderThan: number,
+    limit: number,
+  ): Promise<Array<{ id: string; key: string }>> {
+    const rows = this.stmts.idsInStates.all({ states: JSON.stringify(states), olderThan, limit }) as Array<{
+      id: string;
+      job_key: string;
+    }>;
     return rows.map((r) => ({ id: r.id, key: r.job_key }));
   }
 
@@ -174,7 +184,11 @@ export class SqliteEventInbox implements EventInbox {
     })();
   }
 
-  async setState(id: string, state: EventState, extra: { error?: string; discardReason?: string } = {}): Promise<void> {
+  async setState(
+    id: string,
+    state: EventState,
+    extra: { error?: string; discardReason?: string } = {},
+  ): Promise<void> {
     this.stmts.setState.run({
       id,
       state,
@@ -244,7 +258,9 @@ function prepare(db: SqliteDb) {
        WHERE id = @id`,
     ),
     countByState: db.prepare(`SELECT state, COUNT(*) AS n FROM events GROUP BY state`),
-    oldestOpen: db.prepare(`SELECT MIN(stored_at) AS t FROM events WHERE state IN ('pending', 'processing', 'retrying')`),
+    oldestOpen: db.prepare(
+      `SELECT MIN(stored_at) AS t FROM events WHERE state IN ('pending', 'processing', 'retrying')`,
+    ),
   };
 }
 

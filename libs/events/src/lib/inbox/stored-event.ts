@@ -8,7 +8,15 @@ import type { Platform } from '@aia/platform';
  */
 export type EventState = 'pending' | 'processing' | 'retrying' | 'done' | 'ignored' | 'dead' | 'discarded';
 
-export const EVENT_STATES: readonly EventState[] = ['pending', 'processing', 'retrying', 'done', 'ignored', 'dead', 'discarded'];
+export const EVENT_STATES: readonly EventState[] = [
+  'pending',
+  'processing',
+  'retrying',
+  'done',
+  'ignored',
+  'dead',
+  'discarded',
+];
 
 /** States in which an event will be processed (again) without anybody's help. */
 export const OPEN_EVENT_STATES: readonly EventState[] = ['pending', 'processing', 'retrying'];

@@ -57,7 +57,10 @@ export class EventIngestService {
   /** Queues processing of an inbox event; idempotent through the job id. */
   async enqueue(event: Pick<StoredEvent, 'id' | 'key'>): Promise<boolean> {
     const data: EventJobData = { eventId: event.id };
-    const { enqueued } = await this.store.queue.enqueue(EVENT_JOB, data, { id: eventJobId(event.id), key: event.key });
+    const { enqueued } = await this.store.queue.enqueue(EVENT_JOB, data, {
+      id: eventJobId(event.id),
+      key: event.key,
+    });
     return enqueued;
   }
 

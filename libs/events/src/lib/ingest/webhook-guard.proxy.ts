@@ -20,7 +20,8 @@ abstract class WebhookGuardProxy implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.drain.isDraining) throw new DomainError(ErrorCode.ServiceUnavailable, 'Shutting down; retry shortly');
+    if (this.drain.isDraining)
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'Shutting down; retry shortly');
     const guard = await this.guard();
     return Boolean(await guard.canActivate(context));
   }
@@ -29,7 +30,10 @@ abstract class WebhookGuardProxy implements CanActivate {
     if (this.resolved) return this.resolved;
     const ref = this.guards[this.platform];
     if (!ref) {
-      throw new DomainError(ErrorCode.ServiceUnavailable, `No webhook guard is configured for ${this.platform}`);
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        `No webhook guard is configured for ${this.platform}`,
+      );
     }
     if (typeof ref !== 'function') return (this.resolved = ref);
     const type = ref as Type<CanActivate>;
@@ -39,8 +43,19 @@ abstract class WebhookGuardProxy implements CanActivate {
     } catch {
       instance = undefined;
     }
-    this.resolved = instance ?? (await this.moduleRef.create(type));
-    return this.resolved;
+    if (!instance) {
+      try {
+        instance = await this.moduleRef.create(type);
+      } catch (err) {
+        // Its integration module (and so its secrets) is not loaded: refuse, never accept unverified.
+        throw new DomainError(
+          ErrorCode.ServiceUnavailable,
+          `The ${this.platform} webhook guard is not available (${err instanceof Error ? err.message : String(err)})`,
+        );
+      }
+    }
+    this.resolved = instance;
+    return instance;
   }
 }
 

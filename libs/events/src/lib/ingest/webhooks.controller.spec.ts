@@ -55,7 +55,11 @@ describe('webhook endpoints', () => {
     await waitFor(async () => (await store.inbox.get(first.json<{ id: string }>().id))?.state === 'done');
     const again = await post('zoho', zohoEvent('evt-dup'));
     expect(again.statusCode).toBe(200);
-    expect(again.json()).toMatchObject({ id: first.json<{ id: string }>().id, status: 'duplicate', state: 'done' });
+    expect(again.json()).toMatchObject({
+      id: first.json<{ id: string }>().id,
+      status: 'duplicate',
+      state: 'done',
+    });
     const jobs = await store.queue.counts();
     expect(jobs.completed + jobs.waiting + jobs.active + jobs.delayed).toBe(1);
     expect(handled).toHaveLength(1);
@@ -122,7 +126,11 @@ describe('failing handlers', () => {
       const detail = await store.inbox.get(ids[0]);
       expect(detail?.attempts).toBe(2);
       expect(detail?.attemptLog.map((a) => a.outcome)).toEqual(['failed', 'failed']);
-      expect(detail?.attemptLog[0].error).toEqual({ name: 'UpstreamError', message: 'zoho: HTTP 503 from Zoho', temporary: true });
+      expect(detail?.attemptLog[0].error).toEqual({
+        name: 'UpstreamError',
+        message: 'zoho: HTTP 503 from Zoho',
+        temporary: true,
+      });
       await waitFor(() => sink.messages.length >= 1);
       await new Promise((r) => setTimeout(r, 100));
       // Five dead letters of one kind make one alert, not five.

@@ -2,7 +2,11 @@ import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DomainError, ErrorCode, Platform, RequestWithWebhook, VERIFIED_WEBHOOK_KEY } from '@aia/platform';
 import { EventIngestService, IngestResult } from './event-ingest.service';
-import { AttioWebhookGuardProxy, BraintreeWebhookGuardProxy, ZohoWebhookGuardProxy } from './webhook-guard.proxy';
+import {
+  AttioWebhookGuardProxy,
+  BraintreeWebhookGuardProxy,
+  ZohoWebhookGuardProxy,
+} from './webhook-guard.proxy';
 
 /**
  * The three webhook endpoints. The guard verifies the signature and puts the VerifiedWebhook on the

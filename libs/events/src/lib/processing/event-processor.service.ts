@@ -68,7 +68,9 @@ export class EventProcessor {
     if (e.unexpected) this.alerts.workerError(e.error, `job ${e.job.name}`);
     if (e.type !== 'dead') return;
     const error = describeError(e.error);
-    this.logger.warn(`dead letter: job ${e.job.id} (${e.job.name}) after ${e.job.attemptsMade} attempt(s): ${error}`);
+    this.logger.warn(
+      `dead letter: job ${e.job.id} (${e.job.name}) after ${e.job.attemptsMade} attempt(s): ${error}`,
+    );
     if (e.job.name !== EVENT_JOB) {
       this.alerts.deadLetter({ jobId: e.job.id, name: e.job.name, error });
       return;

@@ -46,7 +46,9 @@ const BULL_TO_STATE: Record<string, JobState> = {
   failed: 'dead',
 };
 
-const STATE_TO_BULL: Partial<Record<JobState, Array<'wait' | 'prioritized' | 'delayed' | 'active' | 'completed' | 'failed'>>> = {
+const STATE_TO_BULL: Partial<
+  Record<JobState, Array<'wait' | 'prioritized' | 'delayed' | 'active' | 'completed' | 'failed'>>
+> = {
   waiting: ['wait', 'prioritized'],
   delayed: ['delayed'],
   active: ['active'],
@@ -133,7 +135,9 @@ export class BullMqJobQueue implements JobQueue {
       stalledInterval: Math.max(100, Math.floor(this.tuning.leaseMs / 2)),
       // A stalled job (its worker died) goes back to wait once; its attempt count still bounds it.
       maxStalledCount: 1,
-      settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, this.tuning.backoff) },
+      settings: {
+        backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, this.tuning.backoff),
+      },
     });
     this.worker.on('error', (err) => this.logger.error(`worker: ${err.message}`));
     await this.worker.waitUntilReady();
@@ -155,11 +159,14 @@ export class BullMqJobQueue implements JobQueue {
         .map((v) => (JSON.parse(v) as DiscardedRecord).record)
         .sort((a, b) => a.createdAt - b.createdAt);
     } else {
-      const types = query.state ? (STATE_TO_BULL[query.state] ?? []) : (['wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const);
-      const jobs: Job[] = [];
-      for (const t of types) jobs.push(...((await this.queue.getJobs(t, 0, -1, true)) as Job[]));
+      const types = query.state
+        ? (STATE_TO_BULL[query.state] ?? [])
+        : (['wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const);
       records = [];
-      for (const job of jobs) records.push(this.toRecord(job, query.state ? STATE_TO_BULL[query.state]![0] : await job.getState()));
+      for (const t of types) {
+        for (const job of (await this.queue.getJobs(t, 0, -1, true)) as Job[])
+          records.push(this.toRecord(job, t));
+      }
       records.sort((a, b) => a.createdAt - b.createdAt);
     }
     if (query.name) records = records.filter((r) => r.name === query.name);
@@ -167,7 +174,14 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async counts(): Promise<Record<JobState, number>> {
-    const raw = await this.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+    const raw = await this.queue.getJobCounts(
+      'wait',
+      'prioritized',
+      'delayed',
+      'active',
+      'completed',
+      'failed',
+    );
     const out = emptyCounts();
     out.waiting = (raw['wait'] ?? 0) + (raw['prioritized'] ?? 0);
     out.delayed = raw['delayed'] ?? 0;
@@ -207,14 +221,23 @@ export class BullMqJobQueue implements JobQueue {
     if (!job) return false;
     const state = await job.getState();
     if (!['wait', 'waiting', 'prioritized', 'delayed', 'failed'].includes(state)) return false;
-    const record: JobRecord = { ...this.toRecord(job, state), state: 'discarded', discardReason: reason, finishedAt: Date.now() };
+    const record: JobRecord = {
+      ...this.toRecord(job, state),
+      state: 'discarded',
+      discardReason: reason,
+      finishedAt: Date.now(),
+    };
     const envelope = job.data as Envelope;
     try {
       await job.remove();
     } catch {
       return false; // picked by a worker in the meantime
     }
-    const stored: DiscardedRecord = { record, envelope, attempts: job.opts.attempts ?? this.tuning.maxAttempts };
+    const stored: DiscardedRecord = {
+      record,
+      envelope,
+      attempts: job.opts.attempts ?? this.tuning.maxAttempts,
+    };
     await this.redis.hset(this.k('discarded'), id, JSON.stringify(stored));
     if (envelope.k) await this.redis.zrem(this.k(`key:${envelope.k}`), id);
     return true;
@@ -227,7 +250,9 @@ export class BullMqJobQueue implements JobQueue {
   async ping(): Promise<void> {
     const pong = await Promise.race([
       this.redis.ping(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer within 2 s')), 2_000).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('Redis did not answer within 2 s')), 2_000).unref(),
+      ),
     ]);
     if (pong !== 'PONG') throw new Error(`unexpected Redis answer ${pong}`);
   }
@@ -288,19 +313,36 @@ export class BullMqJobQueue implements JobQueue {
       const after: JobRecord = final
         ? { ...record, state: 'dead', lastError: error, finishedAt: Date.now() }
         : { ...record, state: 'delayed', lastError: error };
-      this.emit({ type: final ? 'dead' : 'retrying', job: after, durationMs: Date.now() - started, error: err, unexpected });
+      this.emit({
+        type: final ? 'dead' : 'retrying',
+        job: after,
+        durationMs: Date.now() - started,
+        error: err,
+        unexpected,
+      });
       if (permanent) throw new UnrecoverableError(error);
       throw err instanceof Error ? err : new Error(error);
     }
     if (envelope.k) await this.redis.zrem(this.k(`key:${envelope.k}`), envelope.id);
-    this.emit({ type: 'completed', job: { ...record, state: 'completed', finishedAt: Date.now() }, durationMs: Date.now() - started });
+    this.emit({
+      type: 'completed',
+      job: { ...record, state: 'completed', finishedAt: Date.now() },
+      durationMs: Date.now() - started,
+    });
   }
 
   /** True when `id` is the first due job of its key; drops members whose job no longer waits. */
   private async isHeadOfKey(key: string, id: string): Promise<boolean> {
     const zkey = this.k(`key:${key}`);
     for (let i = 0; i < 5; i++) {
-      const [head] = await this.redis.zrangebyscore(zkey, '-inf', String(this.score(Date.now(), 999)), 'LIMIT', 0, 1);
+      const [head] = await this.redis.zrangebyscore(
+        zkey,
+        '-inf',
+        String(this.score(Date.now(), 999)),
+        'LIMIT',
+        0,
+        1,
+      );
       if (head === undefined || head === id) {
         // Not in the set (retried by hand, or set lost): join at the end and run if alone.
         if (head === undefined) {

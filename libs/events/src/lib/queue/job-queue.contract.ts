@@ -22,7 +22,10 @@ export const FAST_TUNING: Partial<QueueTuning> = {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -168,13 +171,16 @@ export function describeJobQueueContract(label: string, newEnv: () => Promise<Qu
       let calls = 0;
       q.process('bad', async (job) => {
         calls++;
-        if ((job.data as { kind: string }).kind === 'permanent') throw new PermanentJobError('no such invoice');
+        if ((job.data as { kind: string }).kind === 'permanent')
+          throw new PermanentJobError('no such invoice');
         throw new UpstreamError('attio', 'validation', 'HTTP 400');
       });
       await q.start();
       const a = await q.enqueue('bad', { kind: 'permanent' });
       const b = await q.enqueue('bad', { kind: 'validation' });
-      await waitFor(async () => (await stateOf(q, a.id)()) === 'dead' && (await stateOf(q, b.id)()) === 'dead');
+      await waitFor(
+        async () => (await stateOf(q, a.id)()) === 'dead' && (await stateOf(q, b.id)()) === 'dead',
+      );
       expect(calls).toBe(2);
     });
 

@@ -6,7 +6,14 @@
 /** `delayed` = waiting for its run time (first run, or a retry in backoff). */
 export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead' | 'discarded';
 
-export const JOB_STATES: readonly JobState[] = ['waiting', 'delayed', 'active', 'completed', 'dead', 'discarded'];
+export const JOB_STATES: readonly JobState[] = [
+  'waiting',
+  'delayed',
+  'active',
+  'completed',
+  'dead',
+  'discarded',
+];
 
 export interface JobRecord<T = unknown> {
   id: string;

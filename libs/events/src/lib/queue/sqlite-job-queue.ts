@@ -141,7 +141,9 @@ export class SqliteJobQueue implements JobQueue {
       params['name'] = query.name;
     }
     const clause = where.join(' AND ');
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${clause}`).get(params) as { n: number }).n;
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${clause}`).get(params) as { n: number }
+    ).n;
     const rows = this.db
       .prepare(`SELECT * FROM jobs WHERE ${clause} ORDER BY seq LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: query.limit ?? 50, offset: query.offset ?? 0 }) as JobRow[];
@@ -150,7 +152,10 @@ export class SqliteJobQueue implements JobQueue {
 
   async counts(): Promise<Record<JobState, number>> {
     const out = emptyCounts();
-    for (const row of this.stmts.counts.all({ queue: this.queueName, now: Date.now() }) as Array<{ s: JobState; n: number }>) {
+    for (const row of this.stmts.counts.all({ queue: this.queueName, now: Date.now() }) as Array<{
+      s: JobState;
+      n: number;
+    }>) {
       out[row.s] = row.n;
     }
     return out;
@@ -237,13 +242,20 @@ export class SqliteJobQueue implements JobQueue {
           limit: free,
         }) as JobRow[];
         const rows = due
-          .map((r) => this.stmts.claim.get({ seq: r.seq, owner: this.owner, leaseUntil: now + this.tuning.leaseMs }))
+          .map((r) =>
+            this.stmts.claim.get({ seq: r.seq, owner: this.owner, leaseUntil: now + this.tuning.leaseMs }),
+          )
           .filter((r): r is JobRow => r !== undefined);
         return { rows, dead };
       })
       .immediate();
     for (const row of claimed.dead) {
-      this.emit({ type: 'dead', job: this.toRecord(row), durationMs: 0, error: new Error(row.last_error ?? '') });
+      this.emit({
+        type: 'dead',
+        job: this.toRecord(row),
+        durationMs: 0,
+        error: new Error(row.last_error ?? ''),
+      });
     }
     for (const row of claimed.rows) {
       const run = this.run(row).finally(() => {
@@ -258,16 +270,25 @@ export class SqliteJobQueue implements JobQueue {
     const job = this.toRecord(row);
     const handler = this.handlers.get(row.name);
     const started = Date.now();
-    const renew = setInterval(() => {
-      if (this.db.open) this.stmts.renew.run({ id: row.id, owner: this.owner, leaseUntil: Date.now() + this.tuning.leaseMs });
-    }, Math.max(50, Math.floor(this.tuning.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        if (this.db.open)
+          this.stmts.renew.run({
+            id: row.id,
+            owner: this.owner,
+            leaseUntil: Date.now() + this.tuning.leaseMs,
+          });
+      },
+      Math.max(50, Math.floor(this.tuning.leaseMs / 3)),
+    );
     renew.unref?.();
     try {
       if (!handler) throw new Error(`no handler for job ${row.name}`);
       await handler(job);
       clearInterval(renew);
       if (!this.db.open) return;
-      const done = this.stmts.complete.get({ id: row.id, owner: this.owner, now: Date.now() }) as JobRow | undefined;
+      const done = this.stmts.complete.get({ id: row.id, owner: this.owner, now: Date.now() }) as
+        JobRow | undefined;
       if (done) this.emit({ type: 'completed', job: this.toRecord(done), durationMs: Date.now() - started });
     } catch (err) {
       clearInterval(renew);
@@ -284,7 +305,13 @@ export class SqliteJobQueue implements JobQueue {
         error: describeError(err),
       }) as JobRow | undefined;
       if (after) {
-        this.emit({ type: final ? 'dead' : 'retrying', job: this.toRecord(after), durationMs: now - started, error: err, unexpected });
+        this.emit({
+          type: final ? 'dead' : 'retrying',
+          job: this.toRecord(after),
+          durationMs: now - started,
+          error: err,
+          unexpected,
+        });
       }
     }
   }
@@ -319,7 +346,7 @@ export class SqliteJobQueue implements JobQueue {
 }
 
 function prepareStatements(db: SqliteDb) {
-return {
+  return {
     insert: db.prepare(
       `INSERT INTO jobs (id, queue, name, key, data, state, max_attempts, created_at, order_at, run_at)
        VALUES (@id, @queue, @name, @key, @data, 'waiting', @maxAttempts, @now, @runAt, @runAt)

@@ -16,7 +16,8 @@ export const EVENTS_QUEUE_NAME = 'events';
  * event and any worker can process any job (docs/events.md explains why).
  */
 export function createEventsStore(config: AppConfig, options: EventsModuleOptions = {}): EventsStore {
-  const backend = options.backend && options.backend !== 'auto' ? options.backend : config.redisUrl ? 'redis' : 'sqlite';
+  const backend =
+    options.backend && options.backend !== 'auto' ? options.backend : config.redisUrl ? 'redis' : 'sqlite';
   if (backend === 'redis') {
     if (!config.redisUrl) throw new Error('the redis events backend needs REDIS_URL');
     const connection = redisConnectionOptions(config.redisUrl);

@@ -23,11 +23,22 @@ const backend = (process.env['CRASH_BACKEND'] ?? 'sqlite') as 'sqlite' | 'redis'
 const say = (msg: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(msg)}\n`);
 
 async function main(): Promise<void> {
-  const config = loadAppConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(process.env['REDIS_URL'] ? { REDIS_URL: process.env['REDIS_URL'] } : {}) });
+  const config = loadAppConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...(process.env['REDIS_URL'] ? { REDIS_URL: process.env['REDIS_URL'] } : {}),
+  });
   const store = createEventsStore(config, {
     backend,
     redisPrefix: process.env['CRASH_PREFIX'] ?? 'aiacrash',
-    queue: { concurrency: 4, maxAttempts: 5, backoff: { baseMs: 20, maxMs: 200 }, leaseMs: 800, pollIntervalMs: 5, keyRecheckMs: 10 },
+    queue: {
+      concurrency: 4,
+      maxAttempts: 5,
+      backoff: { baseMs: 20, maxMs: 200 },
+      leaseMs: 800,
+      pollIntervalMs: 5,
+      keyRecheckMs: 10,
+    },
   });
   const effects = new Database(join(dataDir, 'effects.sqlite'));
   effects.pragma('journal_mode = WAL');
@@ -36,7 +47,8 @@ async function main(): Promise<void> {
   const logDelivery = effects.prepare('INSERT INTO deliveries (event_id, at, pid) VALUES (?, ?, ?)');
   const applyOnce = effects.transaction((eventId: string) => {
     const held = effects.prepare('SELECT 1 FROM effects WHERE event_id = ?').get(eventId);
-    if (!held) effects.prepare('INSERT INTO effects (event_id, applied_at) VALUES (?, ?)').run(eventId, Date.now());
+    if (!held)
+      effects.prepare('INSERT INTO effects (event_id, applied_at) VALUES (?, ?)').run(eventId, Date.now());
   });
 
   const registry = new EventHandlerRegistry();

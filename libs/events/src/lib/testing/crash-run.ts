@@ -29,7 +29,11 @@ export async function bundleHarness(): Promise<string> {
         setup(b) {
           b.onResolve({ filter: /^@aia\// }, async (args) => {
             if (args.pluginData === 'inner') return undefined;
-            const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
+            const r = await b.resolve(args.path, {
+              kind: args.kind,
+              resolveDir: args.resolveDir,
+              pluginData: 'inner',
+            });
             return { ...r, sideEffects: false };
           });
         },
@@ -42,15 +46,24 @@ export async function bundleHarness(): Promise<string> {
 export interface HarnessRun {
   child: ChildProcess;
   /** Resolves with the first stdout message matching `test`. */
-  waitFor(test: (msg: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitFor(
+    test: (msg: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   exited: Promise<number | null>;
   stderr(): string;
 }
 
 export function runHarness(file: string, args: string[], env: Record<string, string> = {}): HarnessRun {
-  const child = spawn(process.execPath, [file, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [file, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const messages: Array<Record<string, unknown>> = [];
-  const waiters: Array<{ test: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }> = [];
+  const waiters: Array<{
+    test: (m: Record<string, unknown>) => boolean;
+    resolve: (m: Record<string, unknown>) => void;
+  }> = [];
   let err = '';
   child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -72,7 +85,10 @@ export function runHarness(file: string, args: string[], env: Record<string, str
       const seen = messages.find(test);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolveMsg, reject) => {
-        const timer = setTimeout(() => reject(new Error(`harness did not report in time; stderr: ${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`harness did not report in time; stderr: ${err}`)),
+          timeoutMs,
+        );
         waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolveMsg(m)) });
         void exited.then((code) => {
           clearTimeout(timer);
@@ -116,8 +132,18 @@ export async function runCrashScenario(
   const effects = new Database(join(dataDir, 'effects.sqlite'), { readonly: true });
   const distinctEffects = (effects.prepare('SELECT COUNT(*) AS n FROM effects').get() as { n: number }).n;
   const redelivered = (
-    effects.prepare('SELECT COUNT(*) AS n FROM (SELECT event_id FROM deliveries GROUP BY event_id HAVING COUNT(*) > 1)').get() as { n: number }
+    effects
+      .prepare(
+        'SELECT COUNT(*) AS n FROM (SELECT event_id FROM deliveries GROUP BY event_id HAVING COUNT(*) > 1)',
+      )
+      .get() as { n: number }
   ).n;
   effects.close();
-  return { openAtKill, final: report['final'] as Record<string, number>, resumeExitCode, distinctEffects, redelivered };
+  return {
+    openAtKill,
+    final: report['final'] as Record<string, number>,
+    resumeExitCode,
+    distinctEffects,
+    redelivered,
+  };
 }

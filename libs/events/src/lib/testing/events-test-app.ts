@@ -4,7 +4,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CanActivate } from '@nestjs/common';
+import { CanActivate, DynamicModule } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
@@ -28,6 +28,9 @@ export async function startEventsApp(
     env?: Record<string, string>;
     options?: EventsModuleOptions;
     guards?: Partial<Record<Platform, CanActivate>>;
+    /** Use the module's default (real) guards instead of the test doubles. */
+    realGuards?: boolean;
+    imports?: DynamicModule[];
   } = {},
 ): Promise<EventsTestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aia-events-'));
@@ -35,6 +38,7 @@ export async function startEventsApp(
   const moduleRef = await Test.createTestingModule({
     imports: [
       AppConfigModule.forRoot(config),
+      ...(opts.imports ?? []),
       EventsModule.forRootAsync({
         useFactory: () => ({
           queue: { ...FAST_TUNING, maxAttempts: 2, backoff: { baseMs: 20, maxMs: 100 } },
@@ -43,14 +47,17 @@ export async function startEventsApp(
           alerts: { timeoutMs: 1_000 },
           ...opts.options,
         }),
-        guards: { ...testGuards(), ...opts.guards },
+        guards: opts.realGuards ? opts.guards : { ...testGuards(), ...opts.guards },
       }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 1048576 }), {
-    rawBody: true,
-    logger: false,
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    new FastifyAdapter({ bodyLimit: 1048576 }),
+    {
+      rawBody: true,
+      logger: false,
+    },
+  );
   await configureHttpApp(app, config, { swagger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -66,7 +73,11 @@ export async function startEventsApp(
 }
 
 /** A local stand-in for the Slack-compatible alert webhook; records every JSON body it receives. */
-export async function startAlertSink(): Promise<{ url: string; messages: Array<{ text: string }>; close(): Promise<void> }> {
+export async function startAlertSink(): Promise<{
+  url: string;
+  messages: Array<{ text: string }>;
+  close(): Promise<void>;
+}> {
   const messages: Array<{ text: string }> = [];
   const server: Server = createServer((req, res) => {
     let body = '';

@@ -10,7 +10,12 @@ export function testRedisConnection(): RedisConnection {
 
 /** Fails (never skips) when Redis is absent: the Redis suite exists to prove the Redis adapter. */
 export async function requireRedis(): Promise<void> {
-  const redis = new Redis({ ...testRedisConnection(), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis({
+    ...testRedisConnection(),
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

@@ -14,7 +14,9 @@ export class TestWebhookGuard implements CanActivate {
   constructor(private readonly platform: Platform) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<FastifyRequest & RequestWithWebhook & { rawBody?: Buffer }>();
+    const req = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & RequestWithWebhook & { rawBody?: Buffer }>();
     if (req.headers[TEST_SIGNATURE_HEADER] !== GOOD_SIGNATURE) {
       throw new DomainError(ErrorCode.InvalidSignature, 'Webhook signature does not match');
     }
@@ -34,5 +36,9 @@ export class TestWebhookGuard implements CanActivate {
 }
 
 export function testGuards(): Record<Platform, CanActivate> {
-  return { attio: new TestWebhookGuard('attio'), zoho: new TestWebhookGuard('zoho'), braintree: new TestWebhookGuard('braintree') };
+  return {
+    attio: new TestWebhookGuard('attio'),
+    zoho: new TestWebhookGuard('zoho'),
+    braintree: new TestWebhookGuard('braintree'),
+  };
 }

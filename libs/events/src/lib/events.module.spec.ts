@@ -1,0 +1,95 @@
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { Registry } from 'prom-client';
+import { computeZohoSignature, ZOHO_SIGNATURE_HEADER, ZohoModule } from '@aia/zoho';
+import { EventHandlerRegistry } from './handlers/event-handler.registry';
+import { EventsHealthIndicator } from './health/events-health.indicator';
+import { waitFor } from './queue/job-queue.contract';
+import { eventsDbPath } from './store/sqlite-database';
+import { EVENTS_STORE, EventsStore } from './store/events-store';
+import { startEventsApp } from './testing/events-test-app';
+import { GOOD_SIGNATURE, TEST_SIGNATURE_HEADER } from './testing/test-webhook.guard';
+
+describe('EventsModule wiring', () => {
+  it('uses the real ZohoWebhookGuard by default and refuses platforms whose guard is not loaded', async () => {
+    const t = await startEventsApp({ realGuards: true, imports: [ZohoModule.forRootAsync()] });
+    try {
+      t.app.get(EventHandlerRegistry).register('zoho', 'invoice_created', () => undefined);
+      const raw = JSON.stringify({ event_id: '200001', event_type: 'invoice_created', data: {} });
+      const signature = computeZohoSignature(t.config.zoho.webhookSecrets[0], Buffer.from(raw), []);
+      const send = (sig: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/webhooks/zoho',
+          headers: { 'content-type': 'application/json', [ZOHO_SIGNATURE_HEADER]: sig },
+          payload: raw,
+        });
+      const ok = await send(signature);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toMatchObject({ status: 'accepted' });
+      const forged = await send('0'.repeat(64));
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+
+      const attio = await t.app.inject({
+        method: 'POST',
+        url: '/webhooks/attio',
+        headers: { 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      expect(attio.statusCode).toBe(503);
+      expect(attio.json()).toMatchObject({ error: { code: 'service_unavailable' } });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('lets a running job finish on shutdown and closes the store', async () => {
+    const t = await startEventsApp({ options: { shutdownGraceMs: 2_000 } });
+    try {
+      let finished = false;
+      t.app.get(EventHandlerRegistry).register('zoho', 'invoice_created', async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        finished = true;
+      });
+      const store = t.app.get<EventsStore>(EVENTS_STORE);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/webhooks/zoho',
+        headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: GOOD_SIGNATURE },
+        payload: JSON.stringify({ id: 'slow-1', type: 'invoice_created' }),
+      });
+      const { id } = res.json<{ id: string }>();
+      await waitFor(async () => (await store.inbox.get(id))?.state === 'processing');
+      await t.app.close();
+      expect(finished).toBe(true);
+      const db = new Database(eventsDbPath(t.dataDir), { readonly: true });
+      expect(db.prepare('SELECT state FROM events WHERE id = ?').get(id)).toEqual({ state: 'done' });
+      db.close();
+    } finally {
+      rmSync(t.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports store health and queue depth metrics', async () => {
+    const registry = new Registry();
+    const t = await startEventsApp({ options: { metricsRegistry: registry } });
+    try {
+      expect(await t.app.get(EventsHealthIndicator).isHealthy('store')).toMatchObject({
+        store: { status: 'up', backend: 'sqlite' },
+      });
+      await t.app.inject({
+        method: 'POST',
+        url: '/webhooks/zoho',
+        headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: GOOD_SIGNATURE },
+        payload: JSON.stringify({ id: 'm-1', type: 'card_expiring' }),
+      });
+      const text = await registry.metrics();
+      expect(text).toMatch(/events_inbox_events\{state="ignored"\} 1/);
+      expect(text).toMatch(/events_queue_jobs\{state="dead"\} 0/);
+      expect(text).toMatch(/events_webhooks_total\{platform="zoho",outcome="ignored"\} 1/);
+    } finally {
+      await t.close();
+    }
+  });
+});
