@@ -370,8 +370,34 @@ export class TransactionsEngine {
     );
   }
 
+  /** `transaction.submitForSettlement(id, amount?)`: captures an authorized sale (fully or a smaller amount). */
+  submitForSettlement(id: string, body: Json): GatewayReply {
+    this.progress();
+    const t = this.ctx.state.transactions.get(id);
+    if (!t) return { kind: 'not_found' };
+    const fail = (code: string, attribute: string, message: string) =>
+      invalid([{ path: ['transaction'], errors: [fieldError(code, attribute, message)] }]);
+    if (t.status !== 'authorized') {
+      return fail('91507', 'base', 'Cannot submit for settlement unless status is authorized.');
+    }
+    const amount = obj(body['transaction'])['amount'];
+    if (amount !== undefined && amount !== null) {
+      const errs = validateAmount(amount);
+      if (errs.length) return invalid([{ path: ['transaction'], errors: errs }]);
+      const cents = toCents(str(amount) as string);
+      if (cents > t.amountCents) return fail('91522', 'amount', 'Settlement amount is too large.');
+      t.amountCents = cents;
+      t.amount = formatCents(cents);
+    }
+    this.setStatus(t, 'submitted_for_settlement', this.ctx.clock.now().getTime());
+    this.ctx.state.settling.add(t.id);
+    this.ctx.changed();
+    return this.reply(t);
+  }
+
   /** `gateway.testing.settle|settlementConfirm|settlementDecline|settlementPending` (sandbox-only calls). */
-  testingSettlement(id: string, operation: string): GatewayReply {
+  testingSettlement(id: string, operation: string, body: Json = {}): GatewayReply {
+    if (operation === 'submit_for_settlement') return this.submitForSettlement(id, body);
     this.progress();
     const t = this.ctx.state.transactions.get(id);
     if (!t) return { kind: 'not_found' };

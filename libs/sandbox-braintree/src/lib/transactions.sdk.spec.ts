@@ -209,6 +209,17 @@ describe('Braintree emulator — transactions (official SDK)', () => {
     expect(voided.transaction.status).toBe('voided');
   });
 
+  it('submits an authorized sale for settlement, for a smaller amount if asked', async () => {
+    const auth = (await sale({ options: { submitForSettlement: false } })).transaction;
+    expect(auth.status).toBe('authorized');
+    const tooMuch = await gateway.transaction.submitForSettlement(auth.id, '50.00');
+    expect(tooMuch.errors.deepErrors()[0].code).toBe('91522');
+    const captured = await gateway.transaction.submitForSettlement(auth.id, '40.00');
+    expect(captured.transaction).toMatchObject({ status: 'submitted_for_settlement', amount: '40.00' });
+    const again = await gateway.transaction.submitForSettlement(auth.id);
+    expect(again.errors.deepErrors()[0].code).toBe('91507');
+  });
+
   it('supports the SDK testing gateway (settle, settlementDecline)', async () => {
     const t = (await sale()).transaction;
     await gateway.testing.settle(t.id);

@@ -80,7 +80,7 @@ export function registerGatewayRoutes(app: FastifyInstance, e: Engines): void {
     sendGatewayReply(reply, e.transactions.refund(req.params.id, body(req.body))),
   );
   app.put<{ Params: IdParams & { op: string } }>(`${base}/transactions/:id/:op`, async (req, reply) =>
-    sendGatewayReply(reply, e.transactions.testingSettlement(req.params.id, req.params.op)),
+    sendGatewayReply(reply, e.transactions.testingSettlement(req.params.id, req.params.op, body(req.body))),
   );
   app.get<{ Params: IdParams }>(`${base}/disputes/:id`, async (req, reply) =>
     sendGatewayReply(reply, e.transactions.findDispute(req.params.id)),
