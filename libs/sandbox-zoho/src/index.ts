@@ -7,3 +7,5 @@ export * from './lib/zoho-format';
 export * from './lib/zoho-seed';
 export * from './lib/zoho-state';
 export * from './lib/zoho-webhook-signature';
+export * from './lib/zoho-openapi.validator';
+export * from './lib/zoho-views';
