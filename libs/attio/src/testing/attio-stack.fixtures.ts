@@ -8,7 +8,6 @@ import {
   UpstreamPolicyDeps,
 } from '@aia/platform';
 // Test-only helper (used by specs, never exported from the lib): specs may start the emulator in-process.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   ATTIO_SANDBOX_TOKEN,
   AttioEmulator,
