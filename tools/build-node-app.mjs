@@ -21,7 +21,9 @@ const swcPlugin = {
         ...swcrc,
         filename: args.path,
         swcrc: false,
-        module: { type: 'es6' },
+        // CommonJS, as under jest: decorator metadata may name an interface imported from another file;
+        // in ESM output that import would be a hard error, in CommonJS it is just undefined.
+        module: { type: 'commonjs' },
         sourceMaps: 'inline',
       });
       return { contents: out.code, loader: 'js' };

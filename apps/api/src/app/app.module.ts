@@ -1,5 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { AttioModule } from '@aia/attio';
+import { BraintreeModule } from '@aia/braintree';
 import { AppConfig, AppConfigModule, HealthModule, LoggingModule, MetricsModule } from '@aia/platform';
+import { ZohoModule } from '@aia/zoho';
+import { DynamicModule, Module } from '@nestjs/common';
 
 /** Composition root: wires the platform, integration and pipeline modules together. */
 @Module({})
@@ -7,7 +10,15 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRootAsync(), HealthModule, MetricsModule.forRoot()],
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggingModule.forRootAsync(),
+        HealthModule,
+        MetricsModule.forRoot(),
+        AttioModule.forRootAsync(),
+        ZohoModule.forRootAsync(),
+        BraintreeModule.forRootAsync(),
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Platform } from '../errors/upstream-error';
 import type { BreakerState } from './circuit-breaker';
 import type { UpstreamPolicy } from './upstream-policy';
 
@@ -10,9 +11,18 @@ import type { UpstreamPolicy } from './upstream-policy';
 @Injectable()
 export class PolicyRegistry {
   private readonly policies = new Map<string, UpstreamPolicy>();
+  private readonly openListeners: Array<(platform: Platform) => void> = [];
 
   register(policy: UpstreamPolicy): void {
     this.policies.set(policy.platform, policy);
+    policy.onBreakerOpen((platform) => {
+      for (const listener of this.openListeners) listener(platform);
+    });
+  }
+
+  /** Called whenever any registered platform's breaker opens (alerts subscribe here). */
+  onBreakerOpen(listener: (platform: Platform) => void): void {
+    this.openListeners.push(listener);
   }
 
   states(): Record<string, BreakerState> {

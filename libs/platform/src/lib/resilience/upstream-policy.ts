@@ -62,6 +62,7 @@ export class UpstreamPolicy {
   private readonly random: () => number;
   private readonly breaker: CircuitBreaker;
   private readonly limiters: Record<CallKind, RateLimiter[]>;
+  private readonly breakerOpenListeners: Array<(platform: Platform) => void> = [];
 
   constructor(
     private readonly config: UpstreamPolicyConfig,
@@ -84,6 +85,11 @@ export class UpstreamPolicy {
       write: [new RateLimiter(config.rateLimits.write), ...shared],
     };
     this.metrics.trackBreaker(this.platform, () => this.breaker.state);
+  }
+
+  /** Adds a listener for the breaker opening (alerting subscribes through PolicyRegistry). */
+  onBreakerOpen(listener: (platform: Platform) => void): void {
+    this.breakerOpenListeners.push(listener);
   }
 
   get breakerState(): BreakerState {
@@ -254,10 +260,15 @@ export class UpstreamPolicy {
       },
       'circuit breaker opened',
     );
-    try {
-      this.deps.onBreakerOpen?.(this.platform);
-    } catch {
-      // An alerting failure must not change the outcome of the call that tripped the breaker.
+    const listeners = this.deps.onBreakerOpen
+      ? [this.deps.onBreakerOpen, ...this.breakerOpenListeners]
+      : this.breakerOpenListeners;
+    for (const listener of listeners) {
+      try {
+        listener(this.platform);
+      } catch {
+        // An alerting failure must not change the outcome of the call that tripped the breaker.
+      }
     }
   }
 
