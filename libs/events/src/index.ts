@@ -15,6 +15,7 @@ export * from './lib/queue/redis-connection';
 export * from './lib/store/events-store';
 export * from './lib/store/create-events-store';
 export * from './lib/store/sqlite-database';
+export * from './lib/store/sqlite-checkpointer';
 export * from './lib/alerts/alert.service';
 export * from './lib/health/events-health.indicator';
 export * from './lib/metrics/events-metrics';

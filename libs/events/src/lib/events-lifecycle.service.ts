@@ -1,25 +1,15 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleDestroy,
-  Optional,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { ReadinessRegistry } from '@aia/platform';
 import { AlertService } from './alerts/alert.service';
-import {
-  DEFAULT_SHUTDOWN_GRACE_MS,
-  DEFAULT_SWEEP,
-  EVENTS_OPTIONS,
-  EventsModuleOptions,
-} from './events-options';
+import { DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_SWEEP, EVENTS_OPTIONS } from './events-options';
+import type { EventsModuleOptions } from './events-options';
 import { EventsHealthIndicator } from './health/events-health.indicator';
 import { DrainState } from './ingest/drain-state';
 import { EventIngestService } from './ingest/event-ingest.service';
 import { EventProcessor } from './processing/event-processor.service';
-import { EVENTS_STORE, EventsStore } from './store/events-store';
+import { EVENTS_STORE } from './store/events-store';
+import type { EventsStore } from './store/events-store';
 
 /**
  * Start: workers run once every module registered its handlers (bootstrap), and stored-but-unqueued

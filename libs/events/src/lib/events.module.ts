@@ -1,16 +1,14 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, metricsRegistry } from '@aia/platform';
+import { Module } from '@nestjs/common';
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { APP_CONFIG, metricsRegistry } from '@aia/platform';
+import type { AppConfig } from '@aia/platform';
 import { AdminEventsController } from './admin/admin-events.controller';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { EventAdminService } from './admin/event-admin.service';
 import { ALERT_TUNING, AlertService } from './alerts/alert.service';
 import { DEFAULT_WEBHOOK_GUARDS } from './default-webhook-guards';
-import {
-  EVENTS_OPTIONS,
-  EventsModuleAsyncOptions,
-  EventsModuleOptions,
-  WEBHOOK_GUARDS,
-} from './events-options';
+import { EVENTS_OPTIONS, WEBHOOK_GUARDS } from './events-options';
+import type { EventsModuleAsyncOptions, EventsModuleOptions } from './events-options';
 import { EventsLifecycle } from './events-lifecycle.service';
 import { EventHandlerRegistry } from './handlers/event-handler.registry';
 import { EventsHealthIndicator } from './health/events-health.indicator';
@@ -25,7 +23,8 @@ import { WebhooksController } from './ingest/webhooks.controller';
 import { EventsMetrics } from './metrics/events-metrics';
 import { EventProcessor } from './processing/event-processor.service';
 import { createEventsStore } from './store/create-events-store';
-import { EVENTS_STORE, EventsStore } from './store/events-store';
+import { EVENTS_STORE } from './store/events-store';
+import type { EventsStore } from './store/events-store';
 import { JOB_QUEUE } from './queue/job-queue';
 
 /**

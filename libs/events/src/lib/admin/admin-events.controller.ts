@@ -4,7 +4,8 @@ import { DomainError, ErrorCode } from '@aia/platform';
 import { EventSummary, StoredEventDetail } from '../inbox/stored-event';
 import { AdminTokenGuard } from './admin-token.guard';
 import { DiscardEventDto, ListEventsQueryDto } from './admin-events.dto';
-import { EventAdminService, EventsStats } from './event-admin.service';
+import { EventAdminService } from './event-admin.service';
+import type { EventsStats } from './event-admin.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

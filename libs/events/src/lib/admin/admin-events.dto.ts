@@ -2,7 +2,8 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Platform } from '@aia/platform';
-import { EVENT_STATES, EventState } from '../inbox/stored-event';
+import { EVENT_STATES } from '../inbox/stored-event';
+import type { EventState } from '../inbox/stored-event';
 
 export const PLATFORMS: readonly Platform[] = ['attio', 'zoho', 'braintree'];
 

@@ -1,7 +1,9 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig, DomainError, ErrorCode } from '@aia/platform';
+import { APP_CONFIG, DomainError, ErrorCode } from '@aia/platform';
+import type { AppConfig } from '@aia/platform';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 

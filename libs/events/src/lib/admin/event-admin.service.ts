@@ -4,7 +4,8 @@ import type { InboxQuery, InboxStats } from '../inbox/event-inbox';
 import { EventState, EventSummary, StoredEventDetail } from '../inbox/stored-event';
 import { EventIngestService } from '../ingest/event-ingest.service';
 import type { JobState } from '../queue/job-queue';
-import { EVENTS_STORE, EventsStore } from '../store/events-store';
+import { EVENTS_STORE } from '../store/events-store';
+import type { EventsStore } from '../store/events-store';
 
 const RETRYABLE: readonly EventState[] = ['dead', 'discarded', 'ignored'];
 const DISCARDABLE: readonly EventState[] = ['pending', 'retrying', 'dead'];

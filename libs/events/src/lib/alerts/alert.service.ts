@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, Platform } from '@aia/platform';
+import { APP_CONFIG } from '@aia/platform';
+import type { AppConfig, Platform } from '@aia/platform';
 
 export interface AlertTuning {
   /** The same alert (same dedupe key) is sent at most once per window; repeats are counted. */

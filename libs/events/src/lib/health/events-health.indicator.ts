@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
-import { EVENTS_STORE, EventsStore } from '../store/events-store';
+import { EVENTS_STORE } from '../store/events-store';
+import type { EventsStore } from '../store/events-store';
 
 /**
  * Terminus-compatible check of the event store (inbox + queue). Never throws: a failing store is

@@ -2,16 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { RedisConnection } from '../queue/redis-connection';
 import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
-import {
-  EVENT_STATES,
-  EventAttempt,
-  eventJobId,
-  EventState,
-  EventSummary,
-  OPEN_EVENT_STATES,
-  StoredEvent,
-  StoredEventDetail,
-} from './stored-event';
+import { EVENT_STATES, eventJobId, OPEN_EVENT_STATES } from './stored-event';
+import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
 
 /**
  * The inbox shared by several instances, in the same Redis as the queue: every instance can answer a

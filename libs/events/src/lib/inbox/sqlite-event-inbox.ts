@@ -2,15 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Platform } from '@aia/platform';
 import type { SqliteDb } from '../store/sqlite-database';
 import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
-import {
-  EVENT_STATES,
-  EventAttempt,
-  eventJobId,
-  EventState,
-  EventSummary,
-  StoredEvent,
-  StoredEventDetail,
-} from './stored-event';
+import { EVENT_STATES, eventJobId } from './stored-event';
+import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
 
 interface EventRow {
   id: string;
@@ -104,7 +97,17 @@ export class SqliteEventInbox implements EventInbox {
       rawBody: webhook.rawBody,
       headers: JSON.stringify(webhook.headers ?? {}),
     }) as EventRow | undefined;
-    if (row) return { event: toEvent(row), created: true };
+    // Built from what we hold rather than re-parsing the stored JSON: this is the webhook hot path.
+    if (row)
+      return {
+        event: {
+          ...toSummary(row),
+          payload: webhook.payload ?? null,
+          rawBody: webhook.rawBody,
+          headers: webhook.headers ?? {},
+        },
+        created: true,
+      };
     const held = this.stmts.byPlatformId.get(webhook.platform, webhook.eventId) as EventRow;
     return { event: toEvent(held), created: false };
   }
@@ -229,7 +232,7 @@ function prepare(db: SqliteDb) {
     insert: db.prepare(
       `INSERT INTO events (id, platform, event_id, type, state, received_at, stored_at, updated_at, job_key, payload, raw_body, headers)
        VALUES (@id, @platform, @eventId, @type, @state, @receivedAt, @now, @now, @key, @payload, @rawBody, @headers)
-       ON CONFLICT (platform, event_id) DO NOTHING RETURNING *`,
+       ON CONFLICT (platform, event_id) DO NOTHING RETURNING ${SUMMARY_COLUMNS}`,
     ),
     byPlatformId: db.prepare(`SELECT * FROM events WHERE platform = ? AND event_id = ?`),
     get: db.prepare(`SELECT * FROM events WHERE id = ?`),

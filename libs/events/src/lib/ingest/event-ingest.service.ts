@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, VerifiedWebhook } from '@aia/platform';
+import { DomainError, ErrorCode } from '@aia/platform';
+import type { VerifiedWebhook } from '@aia/platform';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
-import { eventJobId, EventState, OPEN_EVENT_STATES, StoredEvent } from '../inbox/stored-event';
+import { eventJobId, OPEN_EVENT_STATES } from '../inbox/stored-event';
+import type { EventState, StoredEvent } from '../inbox/stored-event';
 import { EventsMetrics } from '../metrics/events-metrics';
 import { describeError } from '../queue/job-errors';
-import { EVENT_JOB, EventJobData } from '../processing/event-processor.service';
-import { EVENTS_STORE, EventsStore } from '../store/events-store';
+import { EVENT_JOB } from '../processing/event-processor.service';
+import type { EventJobData } from '../processing/event-processor.service';
+import { EVENTS_STORE } from '../store/events-store';
+import type { EventsStore } from '../store/events-store';
 import { DrainState } from './drain-state';
 
 export interface IngestResult {

@@ -1,7 +1,10 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Type } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { CanActivate, ExecutionContext, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { DomainError, ErrorCode, Platform } from '@aia/platform';
-import { WEBHOOK_GUARDS, WebhookGuardRef } from '../events-options';
+import { DomainError, ErrorCode } from '@aia/platform';
+import type { Platform } from '@aia/platform';
+import { WEBHOOK_GUARDS } from '../events-options';
+import type { WebhookGuardRef } from '../events-options';
 import { DrainState } from './drain-state';
 
 /**

@@ -1,7 +1,9 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError, ErrorCode, Platform, RequestWithWebhook, VERIFIED_WEBHOOK_KEY } from '@aia/platform';
-import { EventIngestService, IngestResult } from './event-ingest.service';
+import { DomainError, ErrorCode, VERIFIED_WEBHOOK_KEY } from '@aia/platform';
+import type { Platform, RequestWithWebhook } from '@aia/platform';
+import { EventIngestService } from './event-ingest.service';
+import type { IngestResult } from './event-ingest.service';
 import {
   AttioWebhookGuardProxy,
   BraintreeWebhookGuardProxy,

@@ -2,11 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, isTemporaryError } from '@aia/platform';
 import { AlertService } from '../alerts/alert.service';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
-import { OPEN_EVENT_STATES, StoredEvent } from '../inbox/stored-event';
+import { OPEN_EVENT_STATES } from '../inbox/stored-event';
+import type { StoredEvent } from '../inbox/stored-event';
 import { EventsMetrics } from '../metrics/events-metrics';
 import { classifyJobError, describeError, PermanentJobError } from '../queue/job-errors';
 import type { JobLifecycleEvent, JobRecord } from '../queue/job-queue';
-import { EVENTS_STORE, EventsStore } from '../store/events-store';
+import { EVENTS_STORE } from '../store/events-store';
+import type { EventsStore } from '../store/events-store';
 
 export const EVENT_JOB = 'event.process';
 

@@ -11,15 +11,11 @@ import {
   EnqueueResult,
   emptyCounts,
   JobHandler,
-  JobLifecycleEvent,
   JobLifecycleListener,
   JobListQuery,
   JobPage,
-  JobQueue,
-  JobRecord,
-  JobState,
-  QueueTuning,
 } from './job-queue';
+import type { JobLifecycleEvent, JobQueue, JobRecord, JobState, QueueTuning } from './job-queue';
 
 /** What is stored as BullMQ job data: the caller's data plus our key bookkeeping. */
 interface Envelope {

@@ -9,15 +9,11 @@ import {
   EnqueueResult,
   emptyCounts,
   JobHandler,
-  JobLifecycleEvent,
   JobLifecycleListener,
   JobListQuery,
   JobPage,
-  JobQueue,
-  JobRecord,
-  JobState,
-  QueueTuning,
 } from './job-queue';
+import type { JobLifecycleEvent, JobQueue, JobRecord, JobState, QueueTuning } from './job-queue';
 
 interface JobRow {
   seq: number;
@@ -80,6 +76,7 @@ export class SqliteJobQueue implements JobQueue {
   private started = false;
   private stopping = false;
   private lastPrune = 0;
+  private lastReclaim = 0;
   private readonly stmts: ReturnType<typeof prepareStatements>;
 
   constructor(
@@ -233,8 +230,13 @@ export class SqliteJobQueue implements JobQueue {
     // IMMEDIATE takes the write lock first, so two processes sharing the file never claim the same job.
     const claimed = this.db
       .transaction(() => {
-        this.stmts.reclaim.run({ queue: this.queueName, now });
-        const dead = this.stmts.reclaimDead.all({ queue: this.queueName, now }) as JobRow[];
+        // Expired leases are looked for a few times per lease period, not on every claim.
+        let dead: JobRow[] = [];
+        if (now - this.lastReclaim >= this.tuning.leaseMs / 4) {
+          this.lastReclaim = now;
+          this.stmts.reclaim.run({ queue: this.queueName, now });
+          dead = this.stmts.reclaimDead.all({ queue: this.queueName, now }) as JobRow[];
+        }
         const due = this.stmts.due.all({
           queue: this.queueName,
           now,

@@ -6,6 +6,7 @@ import { BullMqJobQueue } from '../queue/bullmq-job-queue';
 import { redisConnectionOptions } from '../queue/redis-connection';
 import { SqliteJobQueue } from '../queue/sqlite-job-queue';
 import type { EventsStore } from './events-store';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { eventsDbPath, openSqlite } from './sqlite-database';
 
 export const EVENTS_QUEUE_NAME = 'events';
@@ -33,7 +34,10 @@ export function createEventsStore(config: AppConfig, options: EventsModuleOption
       },
     };
   }
-  const db = openSqlite(eventsDbPath(config.dataDir));
+  const file = eventsDbPath(config.dataDir);
+  const db = openSqlite(file);
+  const checkpointer = new SqliteCheckpointer(db, file);
+  checkpointer.start();
   const queue = new SqliteJobQueue(db, options.queue, EVENTS_QUEUE_NAME);
   const inbox = new SqliteEventInbox(db);
   return {
@@ -41,6 +45,7 @@ export function createEventsStore(config: AppConfig, options: EventsModuleOption
     inbox,
     async close() {
       await queue.close();
+      await checkpointer.stop();
       if (db.open) db.close();
     },
   };

@@ -1,0 +1,129 @@
+// Webhook-ingest bench targets, bundled by run.mjs (tools/build-node-app.mjs: esbuild + swc for Nest's
+// decorator metadata) and started one per child process:
+//   node tmp/bench-webhook-ingest/targets.js <api|bare> <dataDir>
+// `api` is a minimal Nest app built from the real modules (apps/api does not mount EventsModule yet):
+// the same HTTP setup as the API (configureHttpApp), the real ZohoWebhookGuard, EventsModule on SQLite.
+// `bare` is plain Fastify doing the same HMAC check and the same SQLite writes (inbox row + job row,
+// through the same store classes). The child reports its URL over IPC and serves until told to stop.
+import 'reflect-metadata';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import Fastify from 'fastify';
+import {
+  AppConfig,
+  AppConfigModule,
+  configureHttpApp,
+  fastifyAdapterOptions,
+  loadAppConfig,
+} from '@aia/platform';
+import {
+  EVENT_JOB,
+  EventHandlerRegistry,
+  EventsModule,
+  eventJobId,
+  eventsDbPath,
+  openSqlite,
+  SqliteCheckpointer,
+  SqliteEventInbox,
+  SqliteJobQueue,
+} from '@aia/events';
+import { ZohoModule } from '@aia/zoho';
+
+interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+const [kind, dataDir] = process.argv.slice(2);
+const workers = process.env['BENCH_WORKERS'] !== '0';
+
+function config(): AppConfig {
+  return loadAppConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'production' });
+}
+
+async function api(): Promise<Running> {
+  const cfg = config();
+  @Module({
+    imports: [
+      AppConfigModule.forRoot(cfg),
+      ZohoModule.forRootAsync(),
+      EventsModule.forRootAsync({ useFactory: () => ({ workers }) }),
+    ],
+  })
+  class BenchApiModule {}
+  const app = await NestFactory.create<NestFastifyApplication>(
+    BenchApiModule,
+    new FastifyAdapter(fastifyAdapterOptions()),
+    {
+      rawBody: true,
+      logger: false,
+    },
+  );
+  await configureHttpApp(app, cfg, { swagger: false });
+  // The handler a workflow would register; a no-op so the bench measures the pipeline, not a workflow.
+  app.get(EventHandlerRegistry).register('zoho', 'invoice_created', () => undefined);
+  await app.listen(0, '127.0.0.1');
+  return { url: await app.getUrl(), close: () => app.close() };
+}
+
+async function bare(): Promise<Running> {
+  const cfg = config();
+  const file = eventsDbPath(cfg.dataDir);
+  const db = openSqlite(file);
+  // The same store setup as the API's (createEventsStore): checkpoints off the event loop.
+  const checkpointer = new SqliteCheckpointer(db, file);
+  checkpointer.start();
+  const inbox = new SqliteEventInbox(db);
+  const queue = new SqliteJobQueue(db, {}, 'events');
+  const secret = cfg.zoho.webhookSecrets[0];
+  const app = Fastify({ logger: false, bodyLimit: 1048576 });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.post('/webhooks/zoho', async (req, reply) => {
+    const raw = req.body as Buffer;
+    const given = Buffer.from(String(req.headers['x-zoho-webhook-signature'] ?? ''), 'hex');
+    const expected = createHmac('sha256', secret).update(raw).digest();
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return reply.code(401).send({ error: 'signature' });
+    const payload = JSON.parse(raw.toString('utf8')) as { event_id: string; event_type: string };
+    const { event, created } = await inbox.insert({
+      webhook: {
+        platform: 'zoho',
+        eventId: payload.event_id,
+        type: payload.event_type,
+        payload,
+        rawBody: raw.toString('utf8'),
+        headers: { 'content-type': String(req.headers['content-type']) },
+        receivedAt: new Date().toISOString(),
+      },
+      state: 'pending',
+    });
+    if (created)
+      await queue.enqueue(EVENT_JOB, { eventId: event.id }, { id: eventJobId(event.id), key: event.key });
+    return { id: event.id, status: created ? 'accepted' : 'duplicate' };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await checkpointer.stop();
+      db.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const running = kind === 'api' ? await api() : await bare();
+  process.send?.({ url: running.url });
+  process.on('message', (msg) => {
+    if (msg === 'stop') void running.close().then(() => process.exit(0));
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
