@@ -57,13 +57,13 @@ export function describeEventInboxContract(
 
     it('records attempts with their errors and moves the state along', async () => {
       const { event } = await inbox.insert({ webhook: webhookFixture(), state: 'pending' });
-      await inbox.startAttempt(event.id, 1);
+      expect(await inbox.startAttempt(event.id)).toBe(1);
       expect((await inbox.get(event.id))?.state).toBe('processing');
       await inbox.finishAttempt(event.id, 1, {
         state: 'retrying',
         error: { name: 'UpstreamError', message: 'zoho: 503', temporary: true },
       });
-      await inbox.startAttempt(event.id, 2);
+      expect(await inbox.startAttempt(event.id)).toBe(2);
       await inbox.finishAttempt(event.id, 2, { state: 'done' });
       const detail = await inbox.get(event.id);
       expect(detail).toMatchObject({ state: 'done', attempts: 2, lastError: 'UpstreamError: zoho: 503' });

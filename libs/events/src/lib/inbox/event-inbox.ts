@@ -36,8 +36,11 @@ export interface EventInbox {
     olderThan: number,
     limit: number,
   ): Promise<Array<{ id: string; key: string }>>;
-  /** Marks the event processing and opens attempt n. */
-  startAttempt(id: string, attempt: number): Promise<void>;
+  /**
+   * Marks the event processing and opens its next attempt; returns that attempt's number. Numbered by the
+   * inbox (not the job), so attempts before a manual retry stay in the log.
+   */
+  startAttempt(id: string): Promise<number>;
   finishAttempt(
     id: string,
     attempt: number,

@@ -99,10 +99,16 @@ export class RedisEventInbox implements EventInbox {
     return (await this.loadMany(ids.slice(0, limit))).map((e) => ({ id: e.id, key: e.key }));
   }
 
-  async startAttempt(id: string, attempt: number): Promise<void> {
+  async startAttempt(id: string): Promise<number> {
+    let attempt = 0;
+    await this.update(id, (e) => {
+      attempt = e.attempts + 1;
+      return { ...e, state: 'processing', attempts: attempt };
+    });
+    if (!attempt) throw new Error(`event ${id} is not in the inbox`);
     const attemptRow: EventAttempt = { attempt, startedAt: new Date().toISOString(), outcome: 'running' };
     await this.redis.hset(this.k(`att:${id}`), String(attempt), JSON.stringify(attemptRow));
-    await this.update(id, (e) => ({ ...e, state: 'processing', attempts: Math.max(e.attempts, attempt) }));
+    return attempt;
   }
 
   async finishAttempt(

@@ -151,11 +151,13 @@ export class SqliteEventInbox implements EventInbox {
     return rows.map((r) => ({ id: r.id, key: r.job_key }));
   }
 
-  async startAttempt(id: string, attempt: number): Promise<void> {
+  async startAttempt(id: string): Promise<number> {
     const now = Date.now();
-    this.db.transaction(() => {
-      this.stmts.setAttempts.run({ id, attempt, now });
-      this.stmts.insertAttempt.run({ id, attempt, now });
+    return this.db.transaction(() => {
+      const row = this.stmts.nextAttempt.get({ id, now }) as { attempts: number } | undefined;
+      if (!row) throw new Error(`event ${id} is not in the inbox`);
+      this.stmts.insertAttempt.run({ id, attempt: row.attempts, now });
+      return row.attempts;
     })();
   }
 
@@ -241,8 +243,8 @@ function prepare(db: SqliteDb) {
       `SELECT id, job_key FROM events WHERE state IN (SELECT value FROM json_each(@states)) AND stored_at < @olderThan
        ORDER BY stored_at LIMIT @limit`,
     ),
-    setAttempts: db.prepare(
-      `UPDATE events SET state = 'processing', attempts = MAX(attempts, @attempt), updated_at = @now WHERE id = @id`,
+    nextAttempt: db.prepare(
+      `UPDATE events SET state = 'processing', attempts = attempts + 1, updated_at = @now WHERE id = @id RETURNING attempts`,
     ),
     insertAttempt: db.prepare(
       `INSERT INTO event_attempts (event_id, attempt, started_at, outcome) VALUES (@id, @attempt, @now, 'running')

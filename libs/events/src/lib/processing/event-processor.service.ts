@@ -45,14 +45,14 @@ export class EventProcessor {
       await inbox.setState(event.id, 'ignored');
       return;
     }
-    await inbox.startAttempt(event.id, job.attemptsMade);
+    const attempt = await inbox.startAttempt(event.id);
     try {
       await handler.handle(stripDetail(event));
-      await inbox.finishAttempt(event.id, job.attemptsMade, { state: 'done' });
+      await inbox.finishAttempt(event.id, attempt, { state: 'done' });
     } catch (err) {
       const { permanent } = classifyJobError(err);
       const final = permanent || job.attemptsMade >= job.maxAttempts;
-      await inbox.finishAttempt(event.id, job.attemptsMade, {
+      await inbox.finishAttempt(event.id, attempt, {
         state: final ? 'dead' : 'retrying',
         error: {
           name: err instanceof Error ? err.name : 'Error',
