@@ -10,6 +10,7 @@ export * from './lib/errors/error-code';
 export * from './lib/errors/upstream-error';
 export * from './lib/logging/correlation';
 export * from './lib/webhooks/verified-webhook';
+export * from './lib/webhooks/webhook-guard.support';
 export * from './lib/health/health.module';
 export * from './lib/health/readiness.registry';
 export * from './lib/http-app/configure-http-app';

@@ -1,14 +1,14 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import {
-  DomainError,
-  ErrorCode,
+  acceptWebhook,
+  firstHeader,
+  hexDigestsEqual,
+  malformedWebhook,
+  pickHeaders,
+  rejectWebhook,
   RequestWithWebhook,
-  VERIFIED_WEBHOOK_KEY,
-  VerifiedWebhook,
-  webhooksReceivedTotal,
-  webhooksRejectedTotal,
 } from '@aia/platform';
 import { ATTIO_MODULE_OPTIONS, AttioModuleOptions } from './attio.options';
 
@@ -34,14 +34,7 @@ export function computeAttioSignature(secret: string, rawBody: Buffer | string):
 
 /** Constant-time comparison of two hex signatures (different lengths are simply unequal). */
 export function attioSignaturesMatch(expectedHex: string, receivedHex: string): boolean {
-  const a = Buffer.from(expectedHex, 'utf8');
-  const b = Buffer.from(receivedHex.trim().toLowerCase(), 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function header(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+  return hexDigestsEqual(expectedHex, receivedHex);
 }
 
 /**
@@ -59,7 +52,9 @@ export class AttioWebhookGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AttioWebhookRequest>();
     const raw = req.rawBody;
     if (!raw) return this.reject(req, 'missing_body');
-    const signatures = SIGNATURE_HEADERS.map((h) => header(req, h)).filter((s): s is string => !!s);
+    const signatures = SIGNATURE_HEADERS.map((h) => firstHeader(req.headers, h)).filter(
+      (s): s is string => !!s,
+    );
     if (!signatures.length) return this.reject(req, 'missing_signature');
     const valid = this.options.attio.webhookSecrets.some((secret) => {
       const expected = computeAttioSignature(secret, raw);
@@ -72,33 +67,21 @@ export class AttioWebhookGuard implements CanActivate {
     try {
       payload = JSON.parse(rawBody) as typeof payload;
     } catch {
-      webhooksRejectedTotal.inc({ platform: 'attio', reason: 'malformed' });
-      throw new DomainError(ErrorCode.BadRequest, 'Attio webhook body is not JSON');
+      return malformedWebhook('attio', 'Attio webhook body is not JSON');
     }
     const firstType = Array.isArray(payload?.events) ? payload.events[0]?.event_type : undefined;
-    const verified: VerifiedWebhook = {
+    return acceptWebhook(req, {
       platform: 'attio',
-      eventId: header(req, IDEMPOTENCY_HEADER) ?? createHash('sha256').update(raw).digest('hex'),
+      eventId: firstHeader(req.headers, IDEMPOTENCY_HEADER) ?? createHash('sha256').update(raw).digest('hex'),
       type: typeof firstType === 'string' ? firstType : 'unknown',
       payload,
       rawBody,
-      headers: Object.fromEntries(
-        KEPT_HEADERS.flatMap((h) => {
-          const v = header(req, h);
-          return v === undefined ? [] : [[h, v]];
-        }),
-      ),
+      headers: pickHeaders(req.headers, KEPT_HEADERS),
       receivedAt: new Date().toISOString(),
-    };
-    req[VERIFIED_WEBHOOK_KEY] = verified;
-    webhooksReceivedTotal.inc({ platform: 'attio' });
-    return true;
+    });
   }
 
   private reject(req: AttioWebhookRequest, reason: string): never {
-    webhooksRejectedTotal.inc({ platform: 'attio', reason });
-    // Never the body or the signature value in the log: only why and from where.
-    this.logger.warn({ reason, ip: req.ip, url: req.url.split('?')[0] }, 'Attio webhook rejected');
-    throw new DomainError(ErrorCode.InvalidSignature, 'Invalid Attio webhook signature');
+    return rejectWebhook(this.logger, 'attio', reason, req);
   }
 }

@@ -1,18 +1,22 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  DomainError,
-  ErrorCode,
+  acceptWebhook,
+  pickHeaders,
+  rejectWebhook,
   VERIFIED_WEBHOOK_KEY,
   VerifiedWebhook,
-  webhooksReceivedTotal,
-  webhooksRejectedTotal,
 } from '@aia/platform';
 import * as braintree from 'braintree';
 import { createHash } from 'node:crypto';
 import { summarizeNotification } from './braintree-webhook.summary';
 import { BRAINTREE_WEBHOOK_GATEWAYS } from './braintree.tokens';
 
+/** Headers kept with the stored event. */
+const KEPT_HEADERS = ['content-type', 'user-agent', 'x-correlation-id'];
+
 interface WebhookRequest {
+  ip?: string;
+  url?: string;
   body?: unknown;
   rawBody?: Buffer | string;
   headers: Record<string, string | string[] | undefined>;
@@ -38,22 +42,20 @@ export class BraintreeWebhookGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<WebhookRequest>();
     const fields = readFields(req);
-    if (!fields) return this.reject('missing_fields');
+    if (!fields) return this.reject('missing_fields', req);
     const notification = await this.parse(fields.signature, fields.payload);
-    if (!notification) return this.reject('invalid_signature');
+    if (!notification) return this.reject('invalid_signature', req);
     const summary = summarizeNotification(notification);
-    req[VERIFIED_WEBHOOK_KEY] = {
+    return acceptWebhook(req, {
       platform: 'braintree',
       // Braintree sends no event id; the payload hash is stable across its retries of the same event.
       eventId: createHash('sha256').update(fields.payload, 'utf8').digest('hex'),
       type: summary.kind,
       payload: summary,
       rawBody: fields.rawBody,
-      headers: pickHeaders(req.headers),
+      headers: pickHeaders(req.headers, KEPT_HEADERS),
       receivedAt: new Date().toISOString(),
-    };
-    webhooksReceivedTotal.inc({ platform: 'braintree' });
-    return true;
+    });
   }
 
   private async parse(
@@ -70,10 +72,8 @@ export class BraintreeWebhookGuard implements CanActivate {
     return undefined;
   }
 
-  private reject(reason: RejectReason): never {
-    this.logger.warn({ platform: 'braintree', reason }, 'Braintree webhook rejected');
-    webhooksRejectedTotal.inc({ platform: 'braintree', reason });
-    throw new DomainError(ErrorCode.InvalidSignature, 'Braintree webhook signature is missing or invalid');
+  private reject(reason: RejectReason, req: WebhookRequest): never {
+    return rejectWebhook(this.logger, 'braintree', reason, req);
   }
 }
 
@@ -97,13 +97,4 @@ function readFields(
     payload,
     rawBody: raw ?? new URLSearchParams({ bt_signature: signature, bt_payload: payload }).toString(),
   };
-}
-
-function pickHeaders(headers: WebhookRequest['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of ['content-type', 'user-agent']) {
-    const v = headers[name];
-    if (typeof v === 'string') out[name] = v;
-  }
-  return out;
 }

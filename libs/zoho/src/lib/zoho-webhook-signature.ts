@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hexDigestsEqual } from '@aia/platform';
+import { createHmac } from 'node:crypto';
 
 export const ZOHO_SIGNATURE_HEADER = 'x-zoho-webhook-signature';
 
@@ -22,7 +23,5 @@ export function computeZohoSignature(
 
 /** Constant-time comparison of two hex signatures (false on any length mismatch). */
 export function signaturesMatch(expectedHex: string, receivedHex: string): boolean {
-  const a = Buffer.from(expectedHex, 'utf8');
-  const b = Buffer.from(receivedHex.trim().toLowerCase(), 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return hexDigestsEqual(expectedHex, receivedHex);
 }

@@ -1,13 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger, RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import {
-  DomainError,
-  ErrorCode,
+  acceptWebhook,
+  firstHeader,
+  malformedWebhook,
+  pickHeaders,
+  rejectWebhook,
   RequestWithWebhook,
-  VERIFIED_WEBHOOK_KEY,
-  VerifiedWebhook,
-  webhooksReceivedTotal,
-  webhooksRejectedTotal,
 } from '@aia/platform';
 import { computeZohoSignature, signaturesMatch, ZOHO_SIGNATURE_HEADER } from './zoho-webhook-signature';
 import { ZOHO_MODULE_OPTIONS, ZohoModuleOptions } from './zoho.options';
@@ -31,8 +30,7 @@ export class ZohoWebhookGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<ZohoWebhookRequest>();
     const raw = req.rawBody;
-    const header = req.headers[ZOHO_SIGNATURE_HEADER];
-    const signature = Array.isArray(header) ? header[0] : header;
+    const signature = firstHeader(req.headers, ZOHO_SIGNATURE_HEADER);
     if (!raw) return this.reject(req, 'missing_body');
     if (!signature) return this.reject(req, 'missing_signature');
     const params = [...new URL(req.url, 'http://localhost').searchParams.entries()];
@@ -45,40 +43,27 @@ export class ZohoWebhookGuard implements CanActivate {
     try {
       payload = JSON.parse(raw.toString('utf8')) as typeof payload;
     } catch {
-      webhooksRejectedTotal.inc({ platform: 'zoho', reason: 'malformed' });
-      throw new DomainError(ErrorCode.BadRequest, 'Zoho webhook body is not JSON');
+      return malformedWebhook('zoho', 'Zoho webhook body is not JSON');
     }
     if (
       !payload ||
       typeof payload !== 'object' ||
       (typeof payload.event_id !== 'string' && typeof payload.event_id !== 'number')
     ) {
-      webhooksRejectedTotal.inc({ platform: 'zoho', reason: 'malformed' });
-      throw new DomainError(ErrorCode.BadRequest, 'Zoho webhook has no event_id');
+      return malformedWebhook('zoho', 'Zoho webhook has no event_id');
     }
-    const verified: VerifiedWebhook = {
+    return acceptWebhook(req, {
       platform: 'zoho',
       eventId: String(payload.event_id),
       type: typeof payload.event_type === 'string' ? payload.event_type : 'unknown',
       payload,
       rawBody: raw.toString('utf8'),
-      headers: Object.fromEntries(
-        KEPT_HEADERS.flatMap((h) => {
-          const v = req.headers[h];
-          return typeof v === 'string' ? [[h, v]] : [];
-        }),
-      ),
+      headers: pickHeaders(req.headers, KEPT_HEADERS),
       receivedAt: new Date().toISOString(),
-    };
-    req[VERIFIED_WEBHOOK_KEY] = verified;
-    webhooksReceivedTotal.inc({ platform: 'zoho' });
-    return true;
+    });
   }
 
   private reject(req: ZohoWebhookRequest, reason: string): never {
-    webhooksRejectedTotal.inc({ platform: 'zoho', reason });
-    // No body, no signature value in the log: only why and from where.
-    this.logger.warn({ reason, ip: req.ip, url: req.url.split('?')[0] }, 'Zoho webhook rejected');
-    throw new DomainError(ErrorCode.InvalidSignature, 'Invalid Zoho webhook signature');
+    return rejectWebhook(this.logger, 'zoho', reason, req);
   }
 }

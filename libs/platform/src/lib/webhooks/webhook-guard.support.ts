@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { DomainError } from '../errors/domain-error';
+import { ErrorCode } from '../errors/error-code';
+import type { Platform } from '../errors/upstream-error';
+import { webhooksReceivedTotal, webhooksRejectedTotal } from '../metrics/metrics';
+import { RequestWithWebhook, VERIFIED_WEBHOOK_KEY, VerifiedWebhook } from './verified-webhook';
+
+type HeaderBag = Record<string, string | string[] | undefined>;
+
+const PLATFORM_NAMES: Record<Platform, string> = { attio: 'Attio', zoho: 'Zoho', braintree: 'Braintree' };
+
+/** The first value of a header (Node gives arrays for repeated headers). */
+export function firstHeader(headers: HeaderBag, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Only the named headers, to store with an event (never Authorization or cookies). */
+export function pickHeaders(headers: HeaderBag, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const v = firstHeader(headers, name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/** Constant-time comparison of two hex digests; case-insensitive, different lengths are simply unequal. */
+export function hexDigestsEqual(expectedHex: string, receivedHex: string): boolean {
+  const a = Buffer.from(expectedHex.toLowerCase(), 'utf8');
+  const b = Buffer.from(receivedHex.trim().toLowerCase(), 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Refuses a webhook whose signature is missing or wrong: counted, logged as a warning with only the reason
+ * and where it came from (never the body or the signature value), answered 401, nothing stored.
+ */
+export function rejectWebhook(
+  logger: Logger,
+  platform: Platform,
+  reason: string,
+  from: { ip?: string; url?: string } = {},
+): never {
+  webhooksRejectedTotal.inc({ platform, reason });
+  const name = PLATFORM_NAMES[platform];
+  logger.warn({ platform, reason, ip: from.ip, url: from.url?.split('?')[0] }, `${name} webhook rejected`);
+  throw new DomainError(ErrorCode.InvalidSignature, `Invalid ${name} webhook signature`);
+}
+
+/** A correctly signed body we cannot read (not JSON, no event id): 400, counted as malformed. */
+export function malformedWebhook(platform: Platform, message: string): never {
+  webhooksRejectedTotal.inc({ platform, reason: 'malformed' });
+  throw new DomainError(ErrorCode.BadRequest, message);
+}
+
+/** Hands a verified webhook to the pipeline through the request and counts it. */
+export function acceptWebhook(req: RequestWithWebhook, webhook: VerifiedWebhook): true {
+  req[VERIFIED_WEBHOOK_KEY] = webhook;
+  webhooksReceivedTotal.inc({ platform: webhook.platform });
+  return true;
+}
