@@ -76,6 +76,8 @@ export class BullMqJobQueue implements JobQueue {
   private readonly listeners: JobLifecycleListener[] = [];
   private readonly ns: string;
   private closed = false;
+  /** Errors run() already announced (retrying or dead); BullMQ's 'failed' event must not repeat them. */
+  private readonly reported = new WeakSet<Error>();
 
   constructor(
     private readonly connection: RedisConnection,
@@ -136,6 +138,16 @@ export class BullMqJobQueue implements JobQueue {
       },
     });
     this.worker.on('error', (err) => this.logger.error(`worker: ${err.message}`));
+    // Failures BullMQ decides on its own (a job stalled past maxStalledCount, a lost lock) never went
+    // through run(): announce them as dead letters too, or the inbox would show them running forever.
+    this.worker.on('failed', (job, err) => {
+      if (!job || this.reported.has(err)) return;
+      void job.getState().then((state) => {
+        if (state !== 'failed') return;
+        const record: JobRecord = { ...this.toRecord(job, 'failed'), lastError: describeError(err) };
+        this.emit({ type: 'dead', job: record, durationMs: 0, error: err });
+      });
+    });
     await this.worker.waitUntilReady();
   }
 
@@ -316,8 +328,13 @@ export class BullMqJobQueue implements JobQueue {
         error: err,
         unexpected,
       });
-      if (permanent) throw new UnrecoverableError(error);
-      throw err instanceof Error ? err : new Error(error);
+      const rethrown = permanent
+        ? new UnrecoverableError(error)
+        : err instanceof Error
+          ? err
+          : new Error(error);
+      this.reported.add(rethrown);
+      throw rethrown;
     }
     if (envelope.k) await this.redis.zrem(this.k(`key:${envelope.k}`), envelope.id);
     this.emit({
