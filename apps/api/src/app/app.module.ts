@@ -1,5 +1,6 @@
 import { AttioModule } from '@aia/attio';
 import { BraintreeModule } from '@aia/braintree';
+import { EventsModule } from '@aia/events';
 import { AppConfig, AppConfigModule, HealthModule, LoggingModule, MetricsModule } from '@aia/platform';
 import { ZohoModule } from '@aia/zoho';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -18,6 +19,7 @@ export class AppModule {
         AttioModule.forRootAsync(),
         ZohoModule.forRootAsync(),
         BraintreeModule.forRootAsync(),
+        EventsModule.forRootAsync(),
       ],
     };
   }

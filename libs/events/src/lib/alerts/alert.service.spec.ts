@@ -1,4 +1,4 @@
-import { loadAppConfig } from '@aia/platform';
+import { loadAppConfig, PolicyRegistry, UpstreamError, UpstreamPolicy } from '@aia/platform';
 import { startAlertSink } from '../testing/events-test-app';
 import { AlertService } from './alert.service';
 
@@ -6,6 +6,38 @@ const service = (url: string | undefined, tuning = {}) =>
   new AlertService(loadAppConfig(url ? { ALERT_WEBHOOK_URL: url } : {}), { timeoutMs: 1_000, ...tuning });
 
 describe('AlertService', () => {
+  it('alerts when any registered platform breaker opens', async () => {
+    const sink = await startAlertSink();
+    const registry = new PolicyRegistry();
+    const alerts = new AlertService(
+      loadAppConfig({ ALERT_WEBHOOK_URL: sink.url }),
+      { timeoutMs: 1_000 },
+      registry,
+    );
+    const policy = new UpstreamPolicy(
+      {
+        platform: 'attio',
+        timeoutMs: 1_000,
+        maxAttempts: 1,
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        maxRetryAfterMs: 1,
+        breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+        rateLimits: {
+          read: { limit: Infinity, windowMs: 1_000 },
+          write: { limit: Infinity, windowMs: 1_000 },
+        },
+      },
+      { logger: { info: () => undefined, warn: () => undefined } },
+    );
+    registry.register(policy);
+    const down = () => Promise.reject(new UpstreamError('attio', 'unavailable', 'HTTP 503', { status: 503 }));
+    for (let i = 0; i < 3; i++) await policy.read('records.get', down).catch(() => undefined);
+    await alerts.flush();
+    expect(sink.messages).toEqual([{ text: expect.stringMatching(/Circuit breaker opened for attio/) }]);
+    await sink.close();
+  });
+
   it('posts a Slack-compatible message for an opened breaker', async () => {
     const sink = await startAlertSink();
     const alerts = service(sink.url);

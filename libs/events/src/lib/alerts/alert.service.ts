@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG } from '@aia/platform';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { APP_CONFIG, PolicyRegistry } from '@aia/platform';
 import type { AppConfig, Platform } from '@aia/platform';
 
 export interface AlertTuning {
@@ -42,8 +42,11 @@ export class AlertService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ALERT_TUNING) tuning: Partial<AlertTuning> = {},
+    @Optional() policies?: PolicyRegistry,
   ) {
     this.tuning = { ...DEFAULT_ALERT_TUNING, ...tuning };
+    // Every platform's breaker, whichever module registered it, alerts through here.
+    policies?.onBreakerOpen((platform) => this.breakerOpened(platform));
   }
 
   deadLetter(info: {
@@ -63,7 +66,7 @@ export class AlertService {
     );
   }
 
-  /** Hook for the resilience policy's `onBreakerOpen(platform)`. */
+  /** Called when a platform's circuit breaker opens (subscribed through PolicyRegistry). */
   breakerOpened(platform: Platform): void {
     this.send(
       `breaker:${platform}`,
