@@ -96,7 +96,8 @@ function start(bundleFile, kind, dataDir) {
     const child = fork(bundleFile, [kind, dataDir], {
       cwd: root,
       env: { ...process.env, BENCH_WORKERS: args['no-workers'] ? '0' : '1' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // The API logs a JSON line per request, as in production; the bench discards them.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${kind} target exited early (code ${code})`)));

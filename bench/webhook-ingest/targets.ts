@@ -1,27 +1,18 @@
 // Webhook-ingest bench targets, bundled by run.mjs (tools/build-node-app.mjs: esbuild + swc for Nest's
 // decorator metadata) and started one per child process:
 //   node tmp/bench-webhook-ingest/targets.js <api|bare> <dataDir>
-// `api` is a minimal Nest app built from the real modules (apps/api does not mount EventsModule yet):
-// the same HTTP setup as the API (configureHttpApp), the real ZohoWebhookGuard, EventsModule on SQLite.
+// `api` is the real API (createApiApp from apps/api), logging at its production default (info, JSON).
 // `bare` is plain Fastify doing the same HMAC check and the same SQLite writes (inbox row + job row,
 // through the same store classes). The child reports its URL over IPC and serves until told to stop.
 import 'reflect-metadata';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify from 'fastify';
-import {
-  AppConfig,
-  AppConfigModule,
-  configureHttpApp,
-  fastifyAdapterOptions,
-  loadAppConfig,
-} from '@aia/platform';
+import { AppConfig, loadAppConfig } from '@aia/platform';
+import { createApiApp } from '../../apps/api/src/app/create-api-app';
 import {
   EVENT_JOB,
   EventHandlerRegistry,
-  EventsModule,
+  JOB_QUEUE,
   eventJobId,
   eventsDbPath,
   openSqlite,
@@ -29,7 +20,6 @@ import {
   SqliteEventInbox,
   SqliteJobQueue,
 } from '@aia/events';
-import { ZohoModule } from '@aia/zoho';
 
 interface Running {
   url: string;
@@ -44,27 +34,18 @@ function config(): AppConfig {
 }
 
 async function api(): Promise<Running> {
-  const cfg = config();
-  @Module({
-    imports: [
-      AppConfigModule.forRoot(cfg),
-      ZohoModule.forRootAsync(),
-      EventsModule.forRootAsync({ useFactory: () => ({ workers }) }),
-    ],
-  })
-  class BenchApiModule {}
-  const app = await NestFactory.create<NestFastifyApplication>(
-    BenchApiModule,
-    new FastifyAdapter(fastifyAdapterOptions()),
-    {
-      rawBody: true,
-      logger: false,
-    },
-  );
-  await configureHttpApp(app, cfg, { swagger: false });
+  // The real API (apps/api createApiApp: AppModule, logging, helmet, validation), as main.ts starts it.
+  const cfg = loadAppConfig({
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+  });
+  const app = await createApiApp(cfg);
   // The handler a workflow would register; a no-op so the bench measures the pipeline, not a workflow.
   app.get(EventHandlerRegistry).register('zoho', 'invoice_created', () => undefined);
   await app.listen(0, '127.0.0.1');
+  // Ingest-only comparison (--no-workers): stop the workers the API started; enqueueing still happens.
+  if (!workers) await app.get<{ stop(graceMs?: number): Promise<void> }>(JOB_QUEUE).stop(0);
   return { url: await app.getUrl(), close: () => app.close() };
 }
 

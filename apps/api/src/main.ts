@@ -1,15 +1,7 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import {
-  AppConfig,
-  ConfigValidationError,
-  configureHttpApp,
-  fastifyAdapterOptions,
-  loadAppConfig,
-} from '@aia/platform';
-import { AppModule } from './app/app.module';
+import { AppConfig, ConfigValidationError, loadAppConfig } from '@aia/platform';
+import { createApiApp } from './app/create-api-app';
 
 function readConfig(): AppConfig {
   try {
@@ -25,13 +17,7 @@ function readConfig(): AppConfig {
 
 async function bootstrap(): Promise<void> {
   const config = readConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
-    new FastifyAdapter(fastifyAdapterOptions()),
-    { rawBody: true, bufferLogs: true },
-  );
-  app.useLogger(app.get(Logger));
-  await configureHttpApp(app, config);
+  const app = await createApiApp(config);
   await app.listen(config.port, '0.0.0.0');
   app.get(Logger).log(`API listening on ${config.publicApiUrl} (mode: ${config.mode})`);
 }

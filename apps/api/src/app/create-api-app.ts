@@ -1,0 +1,17 @@
+import { AppConfig, configureHttpApp, fastifyAdapterOptions } from '@aia/platform';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+
+/** Builds the API exactly as production runs it; main.ts and the ingest benchmark both use this. */
+export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter(fastifyAdapterOptions()),
+    { rawBody: true, bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  await configureHttpApp(app, config);
+  return app;
+}

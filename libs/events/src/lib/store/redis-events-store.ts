@@ -1,0 +1,25 @@
+import type { EventsModuleOptions } from '../events-options';
+import { RedisEventInbox } from '../inbox/redis-event-inbox';
+import { BullMqJobQueue } from '../queue/bullmq-job-queue';
+import { redisConnectionOptions } from '../queue/redis-connection';
+import type { EventsStore } from './events-store';
+
+/** Several instances: BullMQ jobs and the inbox in Redis, so every instance sees every event. */
+export function createRedisEventsStore(
+  redisUrl: string,
+  options: EventsModuleOptions,
+  queueName: string,
+): EventsStore {
+  const connection = redisConnectionOptions(redisUrl);
+  const prefix = options.redisPrefix ?? 'aia';
+  const queue = new BullMqJobQueue(connection, options.queue, queueName, prefix);
+  const inbox = new RedisEventInbox(connection, prefix);
+  return {
+    queue,
+    inbox,
+    async close() {
+      await queue.close();
+      await inbox.close();
+    },
+  };
+}
