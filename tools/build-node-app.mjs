@@ -1,18 +1,17 @@
 // Bundles a Node app's own code (apps + libs, path aliases resolved) into one file; node_modules stay
 // external. esbuild does the bundling; @swc/core compiles TypeScript first because esbuild cannot emit
 // the decorator metadata NestJS dependency injection needs.
-import { build } from 'esbuild';
+//   CLI:    node tools/build-node-app.mjs <entry.ts> <outfile.js>
+//   import: import { bundleNodeApp } from '../../tools/build-node-app.mjs'   (benches)
 import { transform } from '@swc/core';
+import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const [entry, outfile] = process.argv.slice(2);
-if (!entry || !outfile) {
-  console.error('usage: node tools/build-node-app.mjs <entry.ts> <outfile.js>');
-  process.exit(2);
-}
-const swcrc = JSON.parse(await readFile(new URL('../.swcrc', import.meta.url), 'utf8'));
+const root = resolve(import.meta.dirname, '..');
 
-const swcPlugin = {
+const swcPlugin = (swcrc) => ({
   name: 'swc-decorators',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
@@ -29,20 +28,33 @@ const swcPlugin = {
       return { contents: out.code, loader: 'js' };
     });
   },
-};
-
-const started = Date.now();
-await build({
-  entryPoints: [entry],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  packages: 'external',
-  sourcemap: true,
-  tsconfig: 'tsconfig.base.json',
-  plugins: [swcPlugin],
-  logLevel: 'warning',
 });
-console.log(`built ${outfile} in ${Date.now() - started} ms`);
+
+export async function bundleNodeApp({ entry, outfile, sourcemap = true }) {
+  const swcrc = JSON.parse(await readFile(resolve(root, '.swcrc'), 'utf8'));
+  await build({
+    entryPoints: [resolve(root, entry)],
+    outfile: resolve(root, outfile),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    sourcemap,
+    tsconfig: resolve(root, 'tsconfig.base.json'),
+    plugins: [swcPlugin(swcrc)],
+    logLevel: 'warning',
+  });
+  return resolve(root, outfile);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [entry, outfile] = process.argv.slice(2);
+  if (!entry || !outfile) {
+    console.error('usage: node tools/build-node-app.mjs <entry.ts> <outfile.js>');
+    process.exit(2);
+  }
+  const started = Date.now();
+  await bundleNodeApp({ entry, outfile });
+  console.log(`built ${outfile} in ${Date.now() - started} ms`);
+}

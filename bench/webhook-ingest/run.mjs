@@ -12,15 +12,14 @@
 // Prints a JSON summary on stdout (progress on stderr); exit code 1 when a target is missed.
 import { fork } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { transform } from '@swc/core';
-import { build } from 'esbuild';
+import { bundleNodeApp } from '../../tools/build-node-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -51,44 +50,9 @@ const warmup = Number(args.warmup);
 const rounds = Math.max(1, Number(args.rounds));
 const log = (...parts) => console.error('[bench]', ...parts);
 
-/**
- * Bundles targets.ts: workspace code inlined, npm packages external. Like tools/build-node-app.mjs (swc first,
- * for the decorator metadata Nest DI needs) but swc emits CommonJS, so an interface imported beside values
- * (`import { TOKEN, SomeOptions }`, kept by swc for the metadata) cannot fail the bundle.
- */
+/** Bundles targets.ts the way the API is built (tools/build-node-app.mjs). */
 async function bundle() {
-  const outfile = join(root, 'tmp/bench-webhook-ingest/targets.js');
-  mkdirSync(dirname(outfile), { recursive: true });
-  const swcrc = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
-  await build({
-    entryPoints: [join(here, 'targets.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    tsconfig: join(root, 'tsconfig.base.json'),
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'swc-decorators',
-        setup(b) {
-          b.onLoad({ filter: /\.ts$/ }, async (a) => {
-            const out = await transform(readFileSync(a.path, 'utf8'), {
-              ...swcrc,
-              filename: a.path,
-              swcrc: false,
-              module: { type: 'commonjs' },
-              sourceMaps: false,
-            });
-            return { contents: out.code, loader: 'js' };
-          });
-        },
-      },
-    ],
-  });
-  return outfile;
+  return bundleNodeApp({ entry: 'bench/webhook-ingest/targets.ts', outfile: 'tmp/bench-webhook-ingest/targets.js', sourcemap: false });
 }
 
 function start(bundleFile, kind, dataDir) {

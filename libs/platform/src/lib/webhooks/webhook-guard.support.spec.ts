@@ -13,8 +13,9 @@ import {
 } from './webhook-guard.support';
 
 const count = async (counter: typeof webhooksRejectedTotal, labels: Record<string, string>) =>
-  (await counter.get()).values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
-    ?.value ?? 0;
+  (await counter.get()).values.find((v) =>
+    Object.entries(labels).every(([k, val]) => (v.labels as Record<string, unknown>)[k] === val),
+  )?.value ?? 0;
 
 describe('webhook guard support', () => {
   it('compares hex digests in constant time, ignoring case and surrounding space', () => {
