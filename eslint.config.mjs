@@ -73,7 +73,14 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e.ts', '**/*.redis-spec.ts', '**/testing/**/*.ts', '**/*.fixtures.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.spec.tsx',
+      '**/*.e2e.ts',
+      '**/*.redis-spec.ts',
+      '**/testing/**/*.ts',
+      '**/*.fixtures.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(inTests),
       // A failed lookup in a test should fail the test, which a non-null assertion does.

@@ -52,7 +52,11 @@ const log = (...parts) => console.error('[bench]', ...parts);
 
 /** Bundles targets.ts the way the API is built (tools/build-node-app.mjs). */
 async function bundle() {
-  return bundleNodeApp({ entry: 'bench/webhook-ingest/targets.ts', outfile: 'tmp/bench-webhook-ingest/targets.js', sourcemap: false });
+  return bundleNodeApp({
+    entry: 'bench/webhook-ingest/targets.ts',
+    outfile: 'tmp/bench-webhook-ingest/targets.js',
+    sourcemap: false,
+  });
 }
 
 function start(bundleFile, kind, dataDir) {

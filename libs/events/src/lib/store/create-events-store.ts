@@ -20,7 +20,6 @@ export function createEventsStore(config: AppConfig, options: EventsModuleOption
     if (!config.redisUrl) throw new Error('the redis events backend needs REDIS_URL');
     // Loaded on demand: bullmq and ioredis cost ~200 ms and ~20 MB at start-up (bench/startup), which a
     // single instance on SQLite never needs.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const redis = require('./redis-events-store') as typeof import('./redis-events-store');
     return redis.createRedisEventsStore(config.redisUrl, options, EVENTS_QUEUE_NAME);
   }
