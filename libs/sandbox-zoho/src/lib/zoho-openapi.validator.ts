@@ -4,9 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
-/** Where Zoho's OpenAPI files live (../shared/specs/zoho-billing beside the repo); ZOHO_SPECS_DIR overrides. */
-export const DEFAULT_ZOHO_SPECS_DIR =
-  process.env['ZOHO_SPECS_DIR'] ?? resolve(__dirname, '../../../../../shared/specs/zoho-billing');
+/** Where Zoho's OpenAPI files live (vendored in libs/sandbox-zoho/specs); ZOHO_SPECS_DIR overrides. */
+export const DEFAULT_ZOHO_SPECS_DIR = process.env['ZOHO_SPECS_DIR'] || resolve(__dirname, '../../specs');
 
 interface OpenApiOperation {
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
