@@ -53,11 +53,18 @@ async function main(): Promise<void> {
 
   const registry = new EventHandlerRegistry();
   let processed = 0;
+  // First run only: after this many effects, jobs hold mid-handler so the SIGKILL lands mid-processing.
+  const holdAfter = Number(process.env['CRASH_HOLD_AFTER'] ?? 0);
   registry.register(
     'zoho',
     'invoice_created',
     async (event) => {
       logDelivery.run(event.eventId, Date.now(), process.pid);
+      if (holdAfter > 0 && processed >= holdAfter) {
+        // Delivered but not yet applied: the parent kills now, so this event must be redelivered.
+        say({ holding: event.eventId });
+        await new Promise(() => undefined);
+      }
       await new Promise((r) => setTimeout(r, 15)); // long enough that the kill finds jobs in flight
       applyOnce(event.eventId);
       processed++;

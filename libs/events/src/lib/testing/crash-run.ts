@@ -109,7 +109,8 @@ export interface CrashOutcome {
 }
 
 /**
- * Accepts `count` events in a child, SIGKILLs it once `killAfter` were processed, restarts it on the
+ * Accepts `count` events in a child, SIGKILLs it once `killAfter` were processed and a job is held
+ * mid-handler, restarts it on the
  * same store and waits until every event is terminal.
  */
 export async function runCrashScenario(
@@ -118,9 +119,13 @@ export async function runCrashScenario(
 ): Promise<CrashOutcome> {
   const { default: Database } = await import('better-sqlite3');
   const harness = await bundleHarness();
-  const first = runHarness(harness, [dataDir, 'ingest', String(opts.count)], opts.env);
+  const first = runHarness(harness, [dataDir, 'ingest', String(opts.count)], {
+    ...opts.env,
+    CRASH_HOLD_AFTER: String(opts.killAfter),
+  });
   await first.waitFor((m) => m['accepted'] === opts.count);
-  await first.waitFor((m) => typeof m['processed'] === 'number' && m['processed'] >= opts.killAfter);
+  // Killed while a job is provably between its delivery and its effect (the harness holds it there).
+  await first.waitFor((m) => typeof m['holding'] === 'string');
   first.child.kill('SIGKILL');
   await first.exited;
   const openAtKill = await opts.openEvents();
