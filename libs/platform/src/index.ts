@@ -28,3 +28,4 @@ export * from './lib/resilience/upstream-error-mapping';
 export * from './lib/resilience/upstream-logger';
 export * from './lib/resilience/upstream-policy';
 export * from './lib/resilience/upstream-policy.config';
+export * from './lib/resilience/upstream-policy.provider';

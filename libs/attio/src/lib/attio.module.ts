@@ -1,17 +1,9 @@
-import {
-  DynamicModule,
-  FactoryProvider,
-  Injectable,
-  ModuleMetadata,
-  Optional,
-  Provider,
-} from '@nestjs/common';
+import { DynamicModule, FactoryProvider, ModuleMetadata, Provider } from '@nestjs/common';
 import {
   APP_CONFIG,
   AppConfig,
   ATTIO_POLICY,
-  PolicyRegistry,
-  UpstreamMetrics,
+  upstreamPolicyProvider,
   UpstreamPolicy,
   UpstreamPolicyConfig,
 } from '@aia/platform';
@@ -52,15 +44,6 @@ export function attioPolicyConfig(overrides: Partial<UpstreamPolicyConfig> = {})
   };
 }
 
-/** Optional global providers (MetricsModule may be absent in small test modules). */
-@Injectable()
-class AttioOptionalDeps {
-  constructor(
-    @Optional() readonly registry?: PolicyRegistry,
-    @Optional() readonly metrics?: UpstreamMetrics,
-  ) {}
-}
-
 /**
  * Attio: typed client (records, attributes, notes, webhooks) behind the Attio UpstreamPolicy, and the
  * webhook guard. Global, so controllers in other modules can use `AttioWebhookGuard` and inject the client.
@@ -75,19 +58,10 @@ export class AttioModule {
         inject: options.useFactory ? (options.inject ?? []) : [APP_CONFIG],
       },
       { provide: ATTIO_HTTP_TRANSPORT, useFactory: (): AttioHttpTransport => defaultAttioTransport },
-      AttioOptionalDeps,
-      {
-        provide: ATTIO_POLICY_TOKEN,
-        useFactory: (o: AttioModuleOptions, deps: AttioOptionalDeps) => {
-          const policy = new UpstreamPolicy(attioPolicyConfig(o.policy), {
-            ...o.policyDeps,
-            metrics: deps.metrics,
-          });
-          deps.registry?.register(policy);
-          return policy;
-        },
-        inject: [ATTIO_MODULE_OPTIONS, AttioOptionalDeps],
-      },
+      upstreamPolicyProvider(ATTIO_POLICY_TOKEN, ATTIO_MODULE_OPTIONS, (o: AttioModuleOptions) => ({
+        config: attioPolicyConfig(o.policy),
+        deps: o.policyDeps,
+      })),
       {
         provide: AttioClient,
         useFactory: (o: AttioModuleOptions, policy: UpstreamPolicy, transport: AttioHttpTransport) =>

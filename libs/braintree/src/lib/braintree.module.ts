@@ -9,9 +9,7 @@ import {
   APP_CONFIG,
   AppConfig,
   BRAINTREE_POLICY,
-  PolicyRegistry,
-  UpstreamMetrics,
-  UpstreamPolicy,
+  upstreamPolicyProvider,
 } from '@aia/platform';
 import { BraintreeClientTokenService } from './braintree-client-token.service';
 import { BraintreeCustomersService } from './braintree-customers.service';
@@ -65,26 +63,13 @@ export class BraintreeModule {
             ) => BraintreeModuleOptions | Promise<BraintreeModuleOptions>) ??
             ((config: AppConfig): BraintreeModuleOptions => ({ braintree: config.braintree })),
         },
-        {
-          provide: BRAINTREE_UPSTREAM_POLICY,
-          inject: [
-            BRAINTREE_MODULE_OPTIONS,
-            { token: PolicyRegistry, optional: true },
-            { token: UpstreamMetrics, optional: true },
-          ],
-          useFactory: (
-            options: BraintreeModuleOptions,
-            registry?: PolicyRegistry,
-            metrics?: UpstreamMetrics,
-          ) => {
-            const policy = new UpstreamPolicy(
-              { ...BRAINTREE_POLICY, ...options.policy, platform: 'braintree' },
-              { metrics },
-            );
-            registry?.register(policy);
-            return policy;
-          },
-        },
+        upstreamPolicyProvider(
+          BRAINTREE_UPSTREAM_POLICY,
+          BRAINTREE_MODULE_OPTIONS,
+          (o: BraintreeModuleOptions) => ({
+            config: { ...BRAINTREE_POLICY, ...o.policy, platform: 'braintree' },
+          }),
+        ),
         {
           provide: BRAINTREE_GATEWAY,
           inject: [BRAINTREE_MODULE_OPTIONS],

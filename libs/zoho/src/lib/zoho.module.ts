@@ -1,19 +1,5 @@
-import {
-  DynamicModule,
-  FactoryProvider,
-  Injectable,
-  ModuleMetadata,
-  Optional,
-  Provider,
-} from '@nestjs/common';
-import {
-  APP_CONFIG,
-  AppConfig,
-  PolicyRegistry,
-  UpstreamMetrics,
-  UpstreamPolicy,
-  zohoPolicy,
-} from '@aia/platform';
+import { DynamicModule, FactoryProvider, ModuleMetadata, Provider } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, upstreamPolicyProvider, UpstreamPolicy, zohoPolicy } from '@aia/platform';
 import { ZohoBillingClient } from './zoho-billing.client';
 import { ZohoCustomersService } from './zoho-customers.service';
 import { defaultZohoTransport, ZOHO_HTTP_TRANSPORT, ZohoHttpTransport } from './zoho-http.transport';
@@ -31,15 +17,6 @@ export interface ZohoModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> 
   inject?: FactoryProvider['inject'];
 }
 
-/** Injection marker for optional global providers (MetricsModule may be absent in small test modules). */
-@Injectable()
-class OptionalDeps {
-  constructor(
-    @Optional() readonly registry?: PolicyRegistry,
-    @Optional() readonly metrics?: UpstreamMetrics,
-  ) {}
-}
-
 /**
  * Zoho Billing: OAuth token provider, Billing services, webhook guard. Global, so controllers in other
  * modules can use `ZohoWebhookGuard` and inject the services.
@@ -53,19 +30,10 @@ export class ZohoModule {
         inject: options.useFactory ? (options.inject ?? []) : [APP_CONFIG],
       },
       { provide: ZOHO_HTTP_TRANSPORT, useFactory: (): ZohoHttpTransport => defaultZohoTransport },
-      OptionalDeps,
-      {
-        provide: ZOHO_POLICY,
-        useFactory: (o: ZohoModuleOptions, deps: OptionalDeps) => {
-          const policy = new UpstreamPolicy(
-            { ...zohoPolicy(o.zoho.requestsPerMinute), ...o.policy, platform: 'zoho' },
-            { ...o.policyDeps, metrics: deps.metrics },
-          );
-          deps.registry?.register(policy);
-          return policy;
-        },
-        inject: [ZOHO_MODULE_OPTIONS, OptionalDeps],
-      },
+      upstreamPolicyProvider(ZOHO_POLICY, ZOHO_MODULE_OPTIONS, (o: ZohoModuleOptions) => ({
+        config: { ...zohoPolicy(o.zoho.requestsPerMinute), ...o.policy, platform: 'zoho' },
+        deps: o.policyDeps,
+      })),
       {
         provide: ZohoTokenProvider,
         useFactory: (o: ZohoModuleOptions, transport: ZohoHttpTransport) =>
