@@ -5,12 +5,7 @@ import {
   ModuleMetadata,
   OptionalFactoryDependency,
 } from '@nestjs/common';
-import {
-  APP_CONFIG,
-  AppConfig,
-  BRAINTREE_POLICY,
-  upstreamPolicyProvider,
-} from '@aia/platform';
+import { APP_CONFIG, AppConfig, BRAINTREE_POLICY, upstreamPolicyProvider } from '@aia/platform';
 import { BraintreeClientTokenService } from './braintree-client-token.service';
 import { BraintreeCustomersService } from './braintree-customers.service';
 import { createBraintreeGateway } from './braintree-gateway.factory';
