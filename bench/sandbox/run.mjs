@@ -8,13 +8,13 @@
 // The emulators are TypeScript libraries; they are bundled with esbuild (workspace code inlined, npm
 // packages left external) into tmp/bench-sandbox/, then each target runs in its own child process while
 // autocannon drives it from this process. Prints a JSON summary on stdout (progress goes to stderr).
-import { fork } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { startChildTarget, stopChildTarget } from '../support/child-target.mjs';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -76,37 +76,13 @@ function externalNodeModules() {
 }
 
 function startTarget(bundle, name) {
-  return new Promise((resolveTarget, reject) => {
-    const execArgv = args.profile
-      ? ['--cpu-prof', '--cpu-prof-dir', join(root, 'tmp/bench-sandbox/profiles')]
-      : [];
-    const child = fork(bundle, [name], {
-      cwd: root,
-      execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${name} target exited early (code ${code})`)));
-    child.once('message', (msg) => {
-      child.removeAllListeners('exit');
-      resolveTarget({ ...msg, child });
-    });
-  });
+  const execArgv = args.profile
+    ? ['--cpu-prof', '--cpu-prof-dir', join(root, 'tmp/bench-sandbox/profiles')]
+    : [];
+  return startChildTarget(bundle, [name], { cwd: root, execArgv });
 }
 
-function stopTarget(target) {
-  return new Promise((done) => {
-    const timer = setTimeout(() => {
-      target.child.kill('SIGKILL');
-      done();
-    }, 5000);
-    target.child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    target.child.send('stop');
-  });
-}
+const stopTarget = (target) => stopChildTarget(target);
 
 /** One request before measuring: the bench must measure successful answers, not 401s or 404s. */
 async function preflight(target) {

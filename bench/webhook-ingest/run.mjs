@@ -10,7 +10,6 @@
 //   fixed — an open-loop --rate requests/s (latency target: p99 ≤ 25 ms at 300 req/s)
 // After each phase the child stops and the events table is counted: stored must equal acknowledged (2xx).
 // Prints a JSON summary on stdout (progress on stderr); exit code 1 when a target is missed.
-import { fork } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { startChildTarget, stopChildTarget } from '../support/child-target.mjs';
 import { bundleNodeApp } from '../../tools/build-node-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,35 +60,15 @@ async function bundle() {
 }
 
 function start(bundleFile, kind, dataDir) {
-  return new Promise((resolveTarget, reject) => {
-    const child = fork(bundleFile, [kind, dataDir], {
-      cwd: root,
-      env: { ...process.env, BENCH_WORKERS: args['no-workers'] ? '0' : '1' },
-      // The API logs a JSON line per request, as in production; the bench discards them.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${kind} target exited early (code ${code})`)));
-    child.once('message', (msg) => {
-      child.removeAllListeners('exit');
-      resolveTarget({ url: msg.url, child });
-    });
+  return startChildTarget(bundleFile, [kind, dataDir], {
+    cwd: root,
+    env: { ...process.env, BENCH_WORKERS: args['no-workers'] ? '0' : '1' },
+    // The API logs a JSON line per request, as in production; the bench discards them.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
 }
 
-function stop(target) {
-  return new Promise((done) => {
-    const timer = setTimeout(() => {
-      target.child.kill('SIGKILL');
-      done();
-    }, 10_000);
-    target.child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    target.child.send('stop');
-  });
-}
+const stop = (target) => stopChildTarget(target, 10_000);
 
 /** Each request: a fresh event id, its body signed like Zoho does (HMAC-SHA256 hex of the raw body). */
 function signedRequest() {
