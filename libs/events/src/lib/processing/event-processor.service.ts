@@ -32,6 +32,8 @@ export class EventProcessor {
   attach(): void {
     this.store.queue.process<EventJobData>(EVENT_JOB, (job) => this.handle(job));
     this.store.queue.onEvent((e) => void this.onLifecycle(e));
+    // Polling or connection failures stop every job at once: alert (de-duplicated), don't only log.
+    this.store.queue.onFault((err, context) => this.alerts.workerError(err, context));
   }
 
   async handle(job: JobRecord<EventJobData>): Promise<void> {

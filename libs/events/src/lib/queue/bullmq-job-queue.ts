@@ -12,6 +12,7 @@ import {
   emptyCounts,
   JobHandler,
   JobLifecycleListener,
+  QueueFaultListener,
   JobListQuery,
   JobPage,
 } from './job-queue';
@@ -74,6 +75,7 @@ export class BullMqJobQueue implements JobQueue {
   private worker?: Worker;
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly listeners: JobLifecycleListener[] = [];
+  private readonly faultListeners: QueueFaultListener[] = [];
   private readonly ns: string;
   private closed = false;
   /** Errors run() already announced (retrying or dead); BullMQ's 'failed' event must not repeat them. */
@@ -87,7 +89,7 @@ export class BullMqJobQueue implements JobQueue {
   ) {
     this.tuning = { ...DEFAULT_QUEUE_TUNING, ...tuning };
     this.queue = new Queue(queueName, { connection: { ...connection }, prefix });
-    this.queue.on('error', (err) => this.logger.error(`queue connection: ${err.message}`));
+    this.queue.on('error', (err) => this.fault(err, 'job queue connection'));
     this.redis = new Redis({ ...connection, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
     this.redis.on('error', () => undefined); // surfaced by the failing command instead
     this.ns = `${prefix}:${queueName}:x`;
@@ -137,7 +139,7 @@ export class BullMqJobQueue implements JobQueue {
         backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, this.tuning.backoff),
       },
     });
-    this.worker.on('error', (err) => this.logger.error(`worker: ${err.message}`));
+    this.worker.on('error', (err) => this.fault(err, 'job queue worker'));
     // Failures BullMQ decides on its own (a job stalled past maxStalledCount, a lost lock) never went
     // through run(): announce them as dead letters too, or the inbox would show them running forever.
     this.worker.on('failed', (job, err) => {
@@ -253,6 +255,21 @@ export class BullMqJobQueue implements JobQueue {
 
   onEvent(listener: JobLifecycleListener): void {
     this.listeners.push(listener);
+  }
+
+  onFault(listener: QueueFaultListener): void {
+    this.faultListeners.push(listener);
+  }
+
+  private fault(err: unknown, context: string): void {
+    this.logger.error(`${context}: ${describeError(err)}`);
+    for (const l of this.faultListeners) {
+      try {
+        l(err, context);
+      } catch {
+        // An alerting failure must not stop the queue.
+      }
+    }
   }
 
   async ping(): Promise<void> {

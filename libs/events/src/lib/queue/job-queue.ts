@@ -63,6 +63,9 @@ export interface JobLifecycleEvent {
 
 export type JobLifecycleListener = (event: JobLifecycleEvent) => void;
 
+/** A failure of the queue machinery itself (polling, the Redis connection), outside any one job. */
+export type QueueFaultListener = (error: unknown, context: string) => void;
+
 export interface JobListQuery {
   state?: JobState;
   name?: string;
@@ -89,6 +92,8 @@ export interface JobQueue {
   /** Waiting, delayed or dead → discarded with a reason. False if the job is running, finished or absent. */
   discard(id: string, reason: string): Promise<boolean>;
   onEvent(listener: JobLifecycleListener): void;
+  /** Told of every queue fault, so it can be alerted rather than only logged. */
+  onFault(listener: QueueFaultListener): void;
   /** Throws when the store cannot be reached (health checks). */
   ping(): Promise<void>;
   /**

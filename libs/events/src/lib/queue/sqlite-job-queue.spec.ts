@@ -37,6 +37,22 @@ function sqliteEnv() {
 describeJobQueueContract('SQLite', async () => sqliteEnv());
 
 describe('SqliteJobQueue specifics', () => {
+  it('reports a failing poll loop to fault listeners instead of only logging it', async () => {
+    const env = sqliteEnv();
+    const db = openSqlite(env.file);
+    const q = new SqliteJobQueue(db, FAST_TUNING);
+    const faults: string[] = [];
+    q.onFault((_err, context) => faults.push(context));
+    q.process('noop', async () => undefined);
+    await q.start();
+    db.exec(`DROP TABLE jobs`);
+    await waitFor(() => faults.length > 0);
+    expect(faults[0]).toBe('job queue poll');
+    await q.stop(0);
+    db.close();
+    await env.dispose();
+  });
+
   it('hands a job still running at the end of the grace period back to the queue at once', async () => {
     const env = sqliteEnv();
     const q = await env.create(FAST_TUNING);

@@ -10,6 +10,7 @@ import {
   emptyCounts,
   JobHandler,
   JobLifecycleListener,
+  QueueFaultListener,
   JobListQuery,
   JobPage,
 } from './job-queue';
@@ -71,6 +72,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly owner = randomUUID();
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly listeners: JobLifecycleListener[] = [];
+  private readonly faultListeners: QueueFaultListener[] = [];
   private readonly running = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
   private started = false;
@@ -172,6 +174,21 @@ export class SqliteJobQueue implements JobQueue {
     this.listeners.push(listener);
   }
 
+  onFault(listener: QueueFaultListener): void {
+    this.faultListeners.push(listener);
+  }
+
+  private fault(err: unknown, context: string): void {
+    this.logger.error(`${context}: ${describeError(err)}`);
+    for (const l of this.faultListeners) {
+      try {
+        l(err, context);
+      } catch {
+        // An alerting failure must not stop the queue.
+      }
+    }
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }
@@ -214,7 +231,7 @@ export class SqliteJobQueue implements JobQueue {
     try {
       this.claimAndRun();
     } catch (err) {
-      this.logger.error(`poll failed: ${describeError(err)}`);
+      this.fault(err, 'job queue poll');
     }
     if (this.started && !this.stopping && !this.timer) this.schedule(this.tuning.pollIntervalMs);
   }
