@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonFileStore } from './json-file-store';
@@ -19,11 +19,21 @@ describe('JsonFileStore', () => {
     expect(new JsonFileStore<State>(path).load()).toEqual({ customers: ['c1'] });
   });
 
-  it('loads undefined for a missing or corrupt file', () => {
+  it('loads undefined for a missing file', () => {
+    expect(new JsonFileStore<State>(join(dir, 'state.json')).load()).toBeUndefined();
+  });
+
+  it('moves a corrupt file aside with a warning instead of letting the next save overwrite it', () => {
     const path = join(dir, 'state.json');
-    expect(new JsonFileStore<State>(path).load()).toBeUndefined();
     writeFileSync(path, '{not json');
+    const warn = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(new JsonFileStore<State>(path).load()).toBeUndefined();
+    expect(existsSync(path)).toBe(false);
+    const aside = readdirSync(dir).find((f) => f.startsWith('state.json.corrupt-'));
+    expect(aside).toBeDefined();
+    expect(readFileSync(join(dir, aside ?? ''), 'utf8')).toBe('{not json');
+    expect(String(warn.mock.calls[0]?.[0])).toContain('is not valid JSON');
+    warn.mockRestore();
   });
 
   it('debounces bursts of changes into one write of the latest snapshot', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -13,11 +13,22 @@ export class JsonFileStore<T> {
     private readonly debounceMs = 200,
   ) {}
 
+  /**
+   * The saved state, or undefined when there is none. A file that cannot be parsed is moved aside
+   * (`<file>.corrupt-<time>`) with a warning, never silently overwritten by the next save.
+   */
   load(): T | undefined {
-    if (!this.path) return undefined;
+    if (!this.path || !existsSync(this.path)) return undefined;
+    const text = readFileSync(this.path, 'utf8');
     try {
-      return JSON.parse(readFileSync(this.path, 'utf8')) as T;
-    } catch {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      const aside = `${this.path}.corrupt-${Date.now()}`;
+      renameSync(this.path, aside);
+      process.stderr.write(
+        `sandbox: ${this.path} is not valid JSON (${err instanceof Error ? err.message : String(err)}); ` +
+          `moved to ${aside}, starting empty\n`,
+      );
       return undefined;
     }
   }
