@@ -7,7 +7,7 @@ import { EventsHealthIndicator } from './health/events-health.indicator';
 import { waitFor } from './queue/job-queue.contract';
 import { eventsDbPath } from './store/sqlite-database';
 import { EVENTS_STORE, EventsStore } from './store/events-store';
-import { startEventsApp } from './testing/events-test-app';
+import { startAlertSink, startEventsApp } from './testing/events-test-app';
 import { GOOD_SIGNATURE, TEST_SIGNATURE_HEADER } from './testing/test-webhook.guard';
 
 describe('EventsModule wiring', () => {
@@ -90,6 +90,21 @@ describe('EventsModule wiring', () => {
       expect(text).toMatch(/events_webhooks_total\{platform="zoho",outcome="ignored"\} 1/);
     } finally {
       await t.close();
+    }
+  });
+
+  it('alerts when the queue itself fails (a broken poll loop stops every job)', async () => {
+    const sink = await startAlertSink();
+    const t = await startEventsApp({ env: { ALERT_WEBHOOK_URL: sink.url } });
+    try {
+      const db = new Database(eventsDbPath(t.dataDir));
+      db.exec('DROP TABLE jobs');
+      db.close();
+      await waitFor(() => sink.messages.length > 0);
+      expect(sink.messages[0].text).toMatch(/Unexpected error in job queue poll/);
+    } finally {
+      await t.close();
+      await sink.close();
     }
   });
 });
