@@ -24,6 +24,11 @@ describe('npm start', () => {
     expect(await fetch('http://localhost:4200').then((r) => r.text())).toContain('<div id="root"></div>');
     // The emulators are up too, on their documented ports.
     expect((await fetch('http://127.0.0.1:4030/__sandbox/clock')).status).toBe(200);
-    expect(proc.output()).toContain('Checkout');
+    // start.mjs prints the URL list once it has seen every service answer, just after our own checks.
+    const deadline = Date.now() + 10_000;
+    while (!proc.output().includes('press Ctrl-C to stop') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(proc.output()).toMatch(/Checkout\s+http:\/\/localhost:4200/);
   }, 90_000);
 });
