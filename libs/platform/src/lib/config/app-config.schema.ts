@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { EnvOf, httpUrl, integer, matching, oneOf, parseEnv, text } from './env-fields';
 import { AppConfig } from './app-config';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults';
 import { ZOHO_BILLING_PATH, ZOHO_DATA_CENTERS, ZohoDataCenter } from './zoho-data-centers';
@@ -32,65 +32,45 @@ export const LIVE_REQUIRED_VARIABLES = [
   'PUBLIC_API_URL',
 ] as const;
 
-const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
-const url = (name: string) =>
-  z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .url({ message: `${name} must be an absolute URL (e.g. https://…)` })
-      .optional(),
-  );
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const envSchema = z.object({
-  INTEGRATION_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
-  NODE_ENV: z.string().default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  PUBLIC_API_URL: url('PUBLIC_API_URL'),
-  CHECKOUT_PUBLIC_URL: url('CHECKOUT_PUBLIC_URL'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  ADMIN_TOKEN: optionalString,
-  ALERT_WEBHOOK_URL: url('ALERT_WEBHOOK_URL'),
-  REDIS_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
-      .optional(),
-  ),
-  ATTIO_API_URL: url('ATTIO_API_URL'),
-  ATTIO_API_TOKEN: optionalString,
-  ATTIO_WEBHOOK_SECRET: optionalString,
-  ATTIO_OBJECT: z
-    .string()
-    .regex(/^[a-z0-9_-]+$/, 'an object slug such as companies or people')
-    .default('companies'),
-  ZOHO_DC: z.enum(Object.keys(ZOHO_DATA_CENTERS) as [ZohoDataCenter, ...ZohoDataCenter[]]).default('com'),
-  ZOHO_ACCOUNTS_URL: url('ZOHO_ACCOUNTS_URL'),
-  ZOHO_API_URL: url('ZOHO_API_URL'),
-  ZOHO_CLIENT_ID: optionalString,
-  ZOHO_CLIENT_SECRET: optionalString,
-  ZOHO_REFRESH_TOKEN: optionalString,
-  ZOHO_ORG_ID: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().regex(/^\d+$/, 'digits only').optional(),
-  ),
-  ZOHO_WEBHOOK_SECRET: optionalString,
-  ZOHO_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(100),
-  BRAINTREE_ENVIRONMENT: z.enum(['sandbox', 'production', 'emulator']).optional(),
-  BRAINTREE_GATEWAY_URL: url('BRAINTREE_GATEWAY_URL'),
-  BRAINTREE_MERCHANT_ID: optionalString,
-  BRAINTREE_PUBLIC_KEY: optionalString,
-  BRAINTREE_PRIVATE_KEY: optionalString,
-  BRAINTREE_MERCHANT_ACCOUNTS: optionalString,
-  CHECKOUT_TOKEN_SECRET: optionalString,
-});
+const envShape = {
+  INTEGRATION_MODE: oneOf(['sandbox', 'live'] as const).default('sandbox'),
+  NODE_ENV: text().default('development'),
+  LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
+  PORT: integer(1, 65535).default(3000),
+  PUBLIC_API_URL: httpUrl('PUBLIC_API_URL'),
+  CHECKOUT_PUBLIC_URL: httpUrl('CHECKOUT_PUBLIC_URL'),
+  DATA_DIR: text().default('./data'),
+  ADMIN_TOKEN: text(),
+  ALERT_WEBHOOK_URL: httpUrl('ALERT_WEBHOOK_URL'),
+  REDIS_URL: matching(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://'),
+  ATTIO_API_URL: httpUrl('ATTIO_API_URL'),
+  ATTIO_API_TOKEN: text(),
+  ATTIO_WEBHOOK_SECRET: text(),
+  ATTIO_OBJECT: matching(/^[a-z0-9_-]+$/, 'an object slug such as companies or people').default('companies'),
+  ZOHO_DC: oneOf(Object.keys(ZOHO_DATA_CENTERS) as ZohoDataCenter[]).default('com'),
+  ZOHO_ACCOUNTS_URL: httpUrl('ZOHO_ACCOUNTS_URL'),
+  ZOHO_API_URL: httpUrl('ZOHO_API_URL'),
+  ZOHO_CLIENT_ID: text(),
+  ZOHO_CLIENT_SECRET: text(),
+  ZOHO_REFRESH_TOKEN: text(),
+  ZOHO_ORG_ID: matching(/^\d+$/, 'digits only'),
+  ZOHO_WEBHOOK_SECRET: text(),
+  ZOHO_REQUESTS_PER_MINUTE: integer(1).default(100),
+  BRAINTREE_ENVIRONMENT: oneOf(['sandbox', 'production', 'emulator'] as const),
+  BRAINTREE_GATEWAY_URL: httpUrl('BRAINTREE_GATEWAY_URL'),
+  BRAINTREE_MERCHANT_ID: text(),
+  BRAINTREE_PUBLIC_KEY: text(),
+  BRAINTREE_PRIVATE_KEY: text(),
+  BRAINTREE_MERCHANT_ACCOUNTS: text(),
+  CHECKOUT_TOKEN_SECRET: text(),
+};
 
-type Env = z.infer<typeof envSchema>;
+type Env = EnvOf<typeof envShape>;
 
 /** Every environment variable the service reads (docs and deploy files are checked against it). */
-export const KNOWN_ENV_VARIABLES = Object.keys(envSchema.shape) as Array<keyof Env>;
+export const KNOWN_ENV_VARIABLES = Object.keys(envShape) as Array<keyof Env>;
 
 /** `USD:acme_usd,EUR:acme_eur` → `{USD: 'acme_usd', EUR: 'acme_eur'}`; null when malformed. */
 export function parseMerchantAccounts(raw: string): Record<string, string> | null {
@@ -114,17 +94,12 @@ const secrets = (raw: string) =>
 
 /** Validates the environment and returns the typed config, or throws ConfigValidationError naming every problem. */
 export function loadAppConfig(rawEnv: Record<string, string | undefined> = process.env): AppConfig {
-  const parsed = envSchema.safeParse(rawEnv);
-  const problems: Array<{ variable: string; problem: string }> = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push({ variable: String(issue.path[0] ?? '(env)'), problem: issue.message });
-    }
-    throw new ConfigValidationError(problems);
-  }
-  const live = parsed.data.INTEGRATION_MODE === 'live';
+  const parsed = parseEnv(envShape, rawEnv);
+  const problems = parsed.problems;
+  if (problems.length) throw new ConfigValidationError(problems);
+  const live = parsed.env.INTEGRATION_MODE === 'live';
   // In sandbox mode every unset value falls back to the emulators' defaults.
-  const env = (live ? parsed.data : { ...SANDBOX_DEFAULTS, ...stripUndefined(parsed.data) }) as Env;
+  const env = (live ? parsed.env : { ...SANDBOX_DEFAULTS, ...stripUndefined(parsed.env) }) as Env;
   if (live) {
     for (const name of LIVE_REQUIRED_VARIABLES) {
       if (!env[name]) problems.push({ variable: name, problem: 'required when INTEGRATION_MODE=live' });
