@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UpstreamPolicy } from '@aia/platform';
-import * as braintree from 'braintree';
+import type * as braintree from 'braintree';
 import { sdkCall } from './braintree-error.classifier';
 import { BraintreeOutcome, outcomeFromResult, SdkResult } from './braintree-outcome';
 import { BRAINTREE_GATEWAY, BRAINTREE_UPSTREAM_POLICY } from './braintree.tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UpstreamPolicy } from '@aia/platform';
-import * as braintree from 'braintree';
+import type * as braintree from 'braintree';
 import { classifyBraintreeError, braintreeUpstreamError, sdkCall } from './braintree-error.classifier';
 import { BraintreeOutcome, outcomeFromResult, SdkResult } from './braintree-outcome';
 import { CustomerSummary, customerSummary } from './braintree-summaries';

@@ -1,7 +1,11 @@
 import { AppConfigModule, loadAppConfig } from '@aia/platform';
 import { Test } from '@nestjs/testing';
 import * as braintree from 'braintree';
-import { braintreeEnvironment, createBraintreeGateway } from './braintree-gateway.factory';
+import {
+  braintreeEnvironment,
+  createBraintreeGateway,
+  lazyBraintreeGateway,
+} from './braintree-gateway.factory';
 import { BraintreeModule } from './braintree.module';
 import { BRAINTREE_GATEWAY } from './braintree.tokens';
 
@@ -40,5 +44,17 @@ describe('braintree gateway factory', () => {
     });
     expect((gateway.config as { merchantId: string }).merchantId).toBe('sandbox_merchant');
     await moduleRef.close();
+  });
+});
+
+describe('lazyBraintreeGateway', () => {
+  it('builds the gateway once, on first use, and forwards to it', () => {
+    const real = createBraintreeGateway({ ...loadAppConfig({}).braintree });
+    const create = jest.fn(() => real);
+    const lazy = lazyBraintreeGateway(create);
+    expect(create).not.toHaveBeenCalled();
+    expect(lazy.customer).toBe(real.customer);
+    expect(lazy.config).toBe(real.config);
+    expect(create).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,8 +1,14 @@
-import * as braintree from 'braintree';
+import type * as braintree from 'braintree';
 import type { AppConfig } from '@aia/platform';
 import type { BraintreeKeyPair } from './braintree.tokens';
 
 type BraintreeConfig = AppConfig['braintree'];
+
+/**
+ * The SDK (with its XML stack) is loaded on first use, not at boot: it cost ~80 ms of API start-up and most
+ * requests (webhooks of the other platforms, health checks) never touch it.
+ */
+const sdk = (): typeof braintree => require('braintree') as typeof braintree;
 
 /**
  * `sandbox` → braintree.Environment.Sandbox, `production` → Production, `emulator` → a plain-HTTP custom
@@ -14,15 +20,15 @@ export function braintreeEnvironment(
 ): braintree.Environment {
   switch (config.environment) {
     case 'production':
-      return braintree.Environment.Production;
+      return sdk().Environment.Production;
     case 'sandbox':
-      return braintree.Environment.Sandbox;
+      return sdk().Environment.Sandbox;
     case 'emulator': {
       if (!config.gatewayUrl)
         throw new Error('braintree.gatewayUrl is required for the emulator environment');
       const u = new URL(config.gatewayUrl);
       const port = u.port || (u.protocol === 'https:' ? '443' : '80');
-      return new braintree.Environment(u.hostname, port, `${u.protocol}//${u.host}`, false, u.hostname, port);
+      return new (sdk().Environment)(u.hostname, port, `${u.protocol}//${u.host}`, false, u.hostname, port);
     }
   }
 }
@@ -36,7 +42,7 @@ export function createBraintreeGateway(
   requestTimeoutMs?: number,
   keys: BraintreeKeyPair = config,
 ): braintree.BraintreeGateway {
-  const gateway = new braintree.BraintreeGateway({
+  const gateway = new (sdk().BraintreeGateway)({
     environment: braintreeEnvironment(config),
     merchantId: config.merchantId,
     publicKey: keys.publicKey,
@@ -44,4 +50,16 @@ export function createBraintreeGateway(
   });
   if (requestTimeoutMs !== undefined) (gateway.config as { timeout: number }).timeout = requestTimeoutMs;
   return gateway;
+}
+
+/**
+ * A gateway that is built (and the SDK loaded) on first property access; everything after that goes
+ * straight to the real gateway. Configuration was validated at boot, so building it cannot fail on input.
+ */
+export function lazyBraintreeGateway(create: () => braintree.BraintreeGateway): braintree.BraintreeGateway {
+  let real: braintree.BraintreeGateway | undefined;
+  return new Proxy({} as braintree.BraintreeGateway, {
+    get: (_target, prop) => Reflect.get((real ??= create()), prop),
+    set: (_target, prop, value) => Reflect.set((real ??= create()), prop, value),
+  });
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, UpstreamPolicy } from '@aia/platform';
-import * as braintree from 'braintree';
+import type * as braintree from 'braintree';
 import { braintreeUpstreamError, classifyBraintreeError, sdkCall } from './braintree-error.classifier';
 import {
   BraintreeOutcome,

@@ -6,7 +6,7 @@ import {
   VERIFIED_WEBHOOK_KEY,
   VerifiedWebhook,
 } from '@aia/platform';
-import * as braintree from 'braintree';
+import type * as braintree from 'braintree';
 import { createHash } from 'node:crypto';
 import { summarizeNotification } from './braintree-webhook.summary';
 import { BRAINTREE_WEBHOOK_GATEWAYS } from './braintree.tokens';

@@ -8,7 +8,7 @@ import {
 import { APP_CONFIG, AppConfig, BRAINTREE_POLICY, upstreamPolicyProvider } from '@aia/platform';
 import { BraintreeClientTokenService } from './braintree-client-token.service';
 import { BraintreeCustomersService } from './braintree-customers.service';
-import { createBraintreeGateway } from './braintree-gateway.factory';
+import { createBraintreeGateway, lazyBraintreeGateway } from './braintree-gateway.factory';
 import { BraintreePaymentMethodsService } from './braintree-payment-methods.service';
 import { BraintreeTransactionsService } from './braintree-transactions.service';
 import { BraintreeWebhookGuard } from './braintree-webhook.guard';
@@ -69,9 +69,11 @@ export class BraintreeModule {
           provide: BRAINTREE_GATEWAY,
           inject: [BRAINTREE_MODULE_OPTIONS],
           useFactory: (options: BraintreeModuleOptions) =>
-            createBraintreeGateway(
-              options.braintree,
-              (options.policy?.timeoutMs ?? BRAINTREE_POLICY.timeoutMs) + SDK_TIMEOUT_MARGIN_MS,
+            lazyBraintreeGateway(() =>
+              createBraintreeGateway(
+                options.braintree,
+                (options.policy?.timeoutMs ?? BRAINTREE_POLICY.timeoutMs) + SDK_TIMEOUT_MARGIN_MS,
+              ),
             ),
         },
         {
@@ -79,7 +81,7 @@ export class BraintreeModule {
           inject: [BRAINTREE_MODULE_OPTIONS],
           useFactory: (options: BraintreeModuleOptions) =>
             [options.braintree, ...(options.additionalWebhookKeys ?? [])].map((keys) =>
-              createBraintreeGateway(options.braintree, undefined, keys),
+              lazyBraintreeGateway(() => createBraintreeGateway(options.braintree, undefined, keys)),
             ),
         },
         ...services,
