@@ -58,3 +58,20 @@ describe('lazyBraintreeGateway', () => {
     expect(create).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('BraintreeModule start-up', () => {
+  it('does not build the gateways while the module boots', async () => {
+    // An emulator environment without a URL cannot be built: booting proves nothing was built yet.
+    const braintreeConfig = { ...loadAppConfig({}).braintree, gatewayUrl: undefined };
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppConfigModule.forRoot(loadAppConfig({})),
+        BraintreeModule.forRootAsync({ useFactory: () => ({ braintree: braintreeConfig }) }),
+      ],
+    }).compile();
+    await moduleRef.init();
+    const gateway = moduleRef.get<braintree.BraintreeGateway>(BRAINTREE_GATEWAY);
+    expect(() => gateway.customer).toThrow('gatewayUrl');
+    await moduleRef.close();
+  });
+});

@@ -52,6 +52,15 @@ export function createBraintreeGateway(
   return gateway;
 }
 
+const NOT_GATEWAY_PROPS = new Set([
+  'then',
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
+]);
+
 /**
  * A gateway that is built (and the SDK loaded) on first property access; everything after that goes
  * straight to the real gateway. Configuration was validated at boot, so building it cannot fail on input.
@@ -59,7 +68,12 @@ export function createBraintreeGateway(
 export function lazyBraintreeGateway(create: () => braintree.BraintreeGateway): braintree.BraintreeGateway {
   let real: braintree.BraintreeGateway | undefined;
   return new Proxy({} as braintree.BraintreeGateway, {
-    get: (_target, prop) => Reflect.get((real ??= create()), prop),
+    // Nest probes every provider for `then` (it awaits factories) and for lifecycle hooks; the gateway has
+    // neither, and answering them must not build it.
+    get: (_target, prop) =>
+      typeof prop === 'symbol' || NOT_GATEWAY_PROPS.has(prop)
+        ? undefined
+        : Reflect.get((real ??= create()), prop),
     set: (_target, prop, value) => Reflect.set((real ??= create()), prop, value),
   });
 }
