@@ -79,6 +79,15 @@ describe('API process', () => {
         );
       }
       expect(status).toBe(200);
+      // The bundle carries a trimmed class-validator (tools/build-node-app.mjs): validation must still bite.
+      const bad = await fetch(`http://127.0.0.1:${port}/admin/events?limit=1000&bogus=1`, {
+        headers: { authorization: 'Bearer sandbox-admin-token' },
+      });
+      expect(bad.status).toBe(400);
+      const body = (await bad.json()) as { error: { code: string; details: Array<{ field: string }> } };
+      expect(body.error.code).toBe('validation_failed');
+      expect(body.error.details.map((d) => d.field).sort()).toEqual(['bogus', 'limit']);
+      expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
     } finally {
       proc.child.kill('SIGTERM');
       await proc.exit;
