@@ -87,6 +87,11 @@ describe('API process', () => {
       const body = (await bad.json()) as { error: { code: string; details: Array<{ field: string }> } };
       expect(body.error.code).toBe('validation_failed');
       expect(body.error.details.map((d) => d.field).sort()).toEqual(['bogus', 'limit']);
+      // …and so must class-transformer's conversions (the query string's "5" becomes the integer 5).
+      const good = await fetch(`http://127.0.0.1:${port}/admin/events?limit=5&state=dead`, {
+        headers: { authorization: 'Bearer sandbox-admin-token' },
+      });
+      expect(good.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
     } finally {
       proc.child.kill('SIGTERM');

@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { classToPlain, plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate } from 'class-validator';
 import type { FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -74,12 +75,13 @@ export async function configureHttpApp(
     allowedHeaders: ['content-type', CORRELATION_HEADER],
     maxAge: 600,
   });
-  // Handed over explicitly: the production bundle carries its own trimmed class-validator (tools/build-node-app.mjs)
-  // and the pipe must use that copy, not load the full package from node_modules.
+  // Handed over explicitly: the production bundle carries trimmed copies of both packages
+  // (tools/trimmed-packages.mjs) and the pipe must use them, not load the full packages from node_modules.
   const validatorPackage = { validate, getMetadataStorage };
   app.useGlobalPipes(
     new ValidationPipe({
       validatorPackage,
+      transformerPackage: { plainToInstance, classToPlain },
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
