@@ -7,6 +7,7 @@
 // Code that hands these packages to a library (the ValidationPipe) must pass the bundled copy explicitly.
 import { build } from 'esbuild';
 import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 export const TRIMMED_PACKAGES = {
@@ -22,21 +23,29 @@ export const TRIMMED_PACKAGES = {
 
 const SOURCE_DIRS = ['apps', 'libs'];
 
-/** Names imported from `pkg` anywhere in the sources (tests excluded), e.g. `import { IsInt } from 'pkg'`. */
-async function namesImportedFrom(root, pkg) {
+/**
+ * @nestjs/swagger: controllers and DTOs use only its decorators, which record metadata. The bundle carries
+ * those (CommonJS, so the directory is bundled as is) and the full package is loaded on the first /docs-json
+ * request by the one file below, whose require is left alone. Its explorer reads the same metadata keys.
+ */
+const SWAGGER_DECORATORS = 'node_modules/@nestjs/swagger/dist/decorators/index.js';
+const SWAGGER_LAZY_LOADER = /libs\/platform\/src\/lib\/http-app\/openapi-docs\.ts$/;
+
+/**
+ * Value names imported from `pkg` in the sources (tests and type-only imports excluded), e.g.
+ * `import { IsInt } from 'pkg'`; files matching `skip` are left out.
+ */
+async function namesImportedFrom(root, pkg, skip) {
   const names = new Set();
-  const pattern = new RegExp(`import\\s*(?:type\\s*)?\\{([^}]*)\\}\\s*from\\s*'${pkg}'`, 'g');
+  const pattern = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*'${pkg}'`, 'g');
   for (const dir of SOURCE_DIRS) {
     for (const file of await readdir(resolve(root, dir), { recursive: true })) {
-      if (!file.endsWith('.ts') || file.endsWith('.spec.ts')) continue;
+      if (!file.endsWith('.ts') || file.endsWith('.spec.ts') || skip?.test(`${dir}/${file}`)) continue;
       const source = await readFile(resolve(root, dir, file), 'utf8');
       for (const m of source.matchAll(pattern)) {
         for (const part of m[1].split(',')) {
-          const name = part
-            .trim()
-            .replace(/^type\s+/, '')
-            .split(/\s+as\s+/)[0];
-          if (name) names.add(name);
+          const name = part.trim().split(/\s+as\s+/)[0];
+          if (name && !name.startsWith('type ')) names.add(name);
         }
       }
     }
@@ -49,6 +58,32 @@ export function trimmedPackagesPlugin(root) {
   return {
     name: 'trimmed-packages',
     setup(b) {
+      b.onResolve({ filter: /^@nestjs\/swagger$/ }, (args) =>
+        SWAGGER_LAZY_LOADER.test(args.importer)
+          ? undefined
+          : { path: '@nestjs/swagger', namespace: 'swagger-decorators' },
+      );
+      b.onLoad({ filter: /.*/, namespace: 'swagger-decorators' }, async () => {
+        const decorators = resolve(root, SWAGGER_DECORATORS);
+        const available = new Set(Object.keys(createRequire(import.meta.url)(decorators)));
+        const missing = [...(await namesImportedFrom(root, '@nestjs/swagger', SWAGGER_LAZY_LOADER))].filter(
+          (n) => !available.has(n),
+        );
+        if (missing.length) {
+          return {
+            errors: [
+              {
+                text: `${missing.join(', ')} from @nestjs/swagger: only decorators may be imported at the top level; load the rest in openapi-docs.ts`,
+              },
+            ],
+          };
+        }
+        return {
+          contents: `module.exports = require(${JSON.stringify(decorators)});`,
+          resolveDir: root,
+          loader: 'js',
+        };
+      });
       b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'trimmed' }));
       // A separate build: inside the app bundle the module would be reached through a CommonJS require and
       // kept whole; built on its own from an ES entry, everything not re-exported is dropped.

@@ -93,6 +93,14 @@ describe('API process', () => {
       });
       expect(good.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
+      // The bundle records OpenAPI metadata with its own copy of the swagger decorators; the document built
+      // on first request by the full package must still see it (tools/trimmed-packages.mjs).
+      const doc = (await (await fetch(`http://127.0.0.1:${port}/docs-json`)).json()) as {
+        paths: Record<string, { get?: { parameters?: Array<{ name: string }> } }>;
+        components: { schemas: Record<string, unknown> };
+      };
+      expect(doc.paths['/admin/events']?.get?.parameters?.map((p) => p.name)).toContain('state');
+      expect(doc.components.schemas['DiscardEventDto']).toBeDefined();
     } finally {
       proc.child.kill('SIGTERM');
       await proc.exit;

@@ -181,5 +181,15 @@ describe('configureHttpApp', () => {
     expect((await inject({ method: 'GET', url: '/docs' })).statusCode).toBe(200);
     const doc = await inject({ method: 'GET', url: '/docs-json' });
     expect(doc.json().paths['/health/ready']).toBeDefined();
+    const ui = await inject({ method: 'GET', url: '/docs/swagger-ui-bundle.js' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toContain('javascript');
+    expect(ui.body.length).toBeGreaterThan(100_000);
+    // Only the listed UI files are served; anything else is an ordinary 404.
+    for (const url of ['/docs/package.json', '/docs/..%2F..%2Fpackage.json']) {
+      const miss = await inject({ method: 'GET', url });
+      expect(miss.statusCode).toBe(404);
+      expect(miss.json().error.code).toBe('not_found');
+    }
   });
 });

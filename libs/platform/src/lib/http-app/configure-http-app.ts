@@ -1,7 +1,6 @@
 import helmet from '@fastify/helmet';
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { classToPlain, plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate } from 'class-validator';
 import type { FastifyServerOptions } from 'fastify';
@@ -12,6 +11,7 @@ import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
 import { CORRELATION_HEADER, runWithCorrelationId } from '../logging/correlation';
 import { correlationIdFor } from '../logging/logging.module';
+import { registerOpenApiDocs } from './openapi-docs';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -90,14 +90,6 @@ export async function configureHttpApp(
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
-  if (options.swagger !== false) {
-    const doc = new DocumentBuilder()
-      .setTitle('Attio Integration API')
-      .setDescription('Subscription and payment lifecycle between Attio, Zoho Billing and Braintree.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'admin')
-      .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
-  }
+  if (options.swagger !== false) registerOpenApiDocs(app);
   app.enableShutdownHooks();
 }
