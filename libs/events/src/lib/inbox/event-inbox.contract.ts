@@ -16,15 +16,29 @@ export function webhookFixture(over: Partial<VerifiedWebhook> = {}): VerifiedWeb
   };
 }
 
-export function describeEventInboxContract(
-  label: string,
-  newInbox: () => Promise<{ inbox: EventInbox; dispose(): Promise<void> }>,
-): void {
+/** What an adapter holds in its storage, counted directly, so tests see what pruning leaves behind. */
+export interface InboxFootprint {
+  events: number;
+  attempts: number;
+  /** Dedupe records ((platform, eventId) → event). */
+  dedupe: number;
+  /** Index entries (SQLite: events rows; Redis: members of `all`, which the per-state sets must match). */
+  indexed: number;
+}
+
+export interface InboxUnderTest {
+  inbox: EventInbox;
+  footprint(): Promise<InboxFootprint>;
+  dispose(): Promise<void>;
+}
+
+export function describeEventInboxContract(label: string, newInbox: () => Promise<InboxUnderTest>): void {
   describe(`EventInbox contract: ${label}`, () => {
     let inbox: EventInbox;
+    let footprint: () => Promise<InboxFootprint>;
     let dispose: () => Promise<void>;
     beforeEach(async () => {
-      ({ inbox, dispose } = await newInbox());
+      ({ inbox, footprint, dispose } = await newInbox());
     });
     afterEach(async () => {
       await inbox.close();
@@ -107,6 +121,24 @@ export function describeEventInboxContract(
       const open = await inbox.idsInStates(['pending'], Date.now() + 1, 10);
       expect(open).toHaveLength(4);
       expect(await inbox.idsInStates(['pending'], 0, 10)).toEqual([]);
+    });
+
+    it('numbers concurrent attempts uniquely and keeps an event in exactly one state', async () => {
+      const { event } = await inbox.insert({ webhook: webhookFixture(), state: 'pending' });
+      const numbers = await Promise.all(Array.from({ length: 12 }, () => inbox.startAttempt(event.id)));
+      expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      await Promise.all(
+        (['done', 'dead', 'retrying'] as const).map((state, i) =>
+          inbox.finishAttempt(event.id, i + 1, { state }),
+        ),
+      );
+      const detail = await inbox.get(event.id);
+      expect(detail).toMatchObject({ attempts: 12 });
+      expect(detail?.attemptLog).toHaveLength(12);
+      const stats = await inbox.stats();
+      expect(stats.total).toBe(1);
+      expect(stats.byState[detail?.state ?? 'pending']).toBe(1);
+      expect(await footprint()).toEqual({ events: 1, attempts: 12, dedupe: 1, indexed: 1 });
     });
   });
 }

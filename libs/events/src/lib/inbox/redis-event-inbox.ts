@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { RedisConnection } from '../queue/redis-connection';
 import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
+import { defineInboxScripts } from './redis-inbox-scripts';
+import type { InboxScripts } from './redis-inbox-scripts';
 import { EVENT_STATES, eventJobId, OPEN_EVENT_STATES } from './stored-event';
 import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
 
@@ -10,10 +12,12 @@ import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDe
  * repeat delivery, any worker can load any event, and the admin API sees everything.
  * Keys under `<prefix>:inbox:`: `ev:<id>` (JSON), `att:<id>` (hash attempt → JSON), `dedupe:<platform>:<eventId>`
  * (→ id), `all` and `state:<state>` (sorted sets by stored time). Filters on platform/type scan the
- * candidate set: fine for operator use, not for analytics.
+ * candidate set: fine for operator use, not for analytics. Every change of an event runs as one Lua
+ * script that first checks the event is still what the caller read, so instances never interleave.
  */
 export class RedisEventInbox implements EventInbox {
   private readonly redis: Redis;
+  private readonly scripts: InboxScripts;
 
   constructor(
     connection: RedisConnection,
@@ -21,6 +25,7 @@ export class RedisEventInbox implements EventInbox {
   ) {
     this.redis = new Redis({ ...connection, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
     this.redis.on('error', () => undefined); // surfaced by the failing command instead
+    this.scripts = defineInboxScripts(this.redis);
   }
 
   async insert({ webhook, state, key }: InboxInsert): Promise<{ event: StoredEvent; created: boolean }> {
@@ -100,15 +105,13 @@ export class RedisEventInbox implements EventInbox {
   }
 
   async startAttempt(id: string): Promise<number> {
-    let attempt = 0;
-    await this.update(id, (e) => {
-      attempt = e.attempts + 1;
-      return { ...e, state: 'processing', attempts: attempt };
-    });
-    if (!attempt) throw new Error(`event ${id} is not in the inbox`);
-    const attemptRow: EventAttempt = { attempt, startedAt: new Date().toISOString(), outcome: 'running' };
-    await this.redis.hset(this.k(`att:${id}`), String(attempt), JSON.stringify(attemptRow));
-    return attempt;
+    const after = await this.update(
+      id,
+      (e) => ({ ...e, state: 'processing', attempts: e.attempts + 1 }),
+      (e) => ({ attempt: e.attempts, startedAt: new Date().toISOString(), outcome: 'running' }),
+    );
+    if (!after) throw new Error(`event ${id} is not in the inbox`);
+    return after.attempts;
   }
 
   async finishAttempt(
@@ -116,6 +119,7 @@ export class RedisEventInbox implements EventInbox {
     attempt: number,
     outcome: { state: Extract<EventState, 'done' | 'retrying' | 'dead'>; error?: EventAttempt['error'] },
   ): Promise<void> {
+    // Only the worker that started this attempt number writes its row, so reading it first is safe.
     const raw = await this.redis.hget(this.k(`att:${id}`), String(attempt));
     const started = raw
       ? (JSON.parse(raw) as EventAttempt)
@@ -126,12 +130,15 @@ export class RedisEventInbox implements EventInbox {
       outcome: outcome.error ? 'failed' : 'succeeded',
       ...(outcome.error ? { error: outcome.error } : {}),
     };
-    await this.redis.hset(this.k(`att:${id}`), String(attempt), JSON.stringify(finished));
-    await this.update(id, (e) => ({
-      ...e,
-      state: outcome.state,
-      ...(outcome.error ? { lastError: `${outcome.error.name}: ${outcome.error.message}` } : {}),
-    }));
+    await this.update(
+      id,
+      (e) => ({
+        ...e,
+        state: outcome.state,
+        ...(outcome.error ? { lastError: `${outcome.error.name}: ${outcome.error.message}` } : {}),
+      }),
+      () => finished,
+    );
   }
 
   async setState(
@@ -187,16 +194,37 @@ export class RedisEventInbox implements EventInbox {
     if (keys.length) await this.redis.del(...keys);
   }
 
-  private async update(id: string, change: (e: StoredEvent) => StoredEvent): Promise<void> {
-    const before = await this.load(id);
-    if (!before) return;
-    const after = { ...change(before), updatedAt: new Date().toISOString() };
-    const storedAt = Date.parse(before.storedAt);
-    const tx = this.redis.multi().set(this.k(`ev:${id}`), JSON.stringify(after));
-    if (after.state !== before.state) {
-      tx.zrem(this.k(`state:${before.state}`), id).zadd(this.k(`state:${after.state}`), storedAt, id);
+  /**
+   * Read, change, write back only if nobody wrote in between (else read again). Returns the event as
+   * written, or undefined when it is not (or no longer) in the inbox. `attempt` is written in the same step.
+   */
+  private async update(
+    id: string,
+    change: (e: StoredEvent) => StoredEvent,
+    attempt?: (after: StoredEvent) => EventAttempt,
+  ): Promise<StoredEvent | undefined> {
+    const key = this.k(`ev:${id}`);
+    for (let pass = 0; pass < MAX_WRITE_PASSES; pass++) {
+      const raw = await this.redis.get(key);
+      if (!raw) return undefined;
+      const before = JSON.parse(raw) as StoredEvent;
+      const after = { ...change(before), updatedAt: new Date().toISOString() };
+      const row = attempt?.(after);
+      const written = await this.scripts.update(
+        [key, this.k(`state:${before.state}`), this.k(`state:${after.state}`), this.k(`att:${id}`)],
+        [
+          sha1(raw),
+          JSON.stringify(after),
+          id,
+          Date.parse(before.storedAt),
+          row ? String(row.attempt) : '',
+          row ? JSON.stringify(row) : '',
+        ],
+      );
+      if (written === 1) return after;
+      if (written === -1) return undefined;
     }
-    await tx.exec();
+    throw new Error(`event ${id}: gave up after ${MAX_WRITE_PASSES} concurrent updates`);
   }
 
   private async load(id: string): Promise<StoredEvent | undefined> {
@@ -213,6 +241,13 @@ export class RedisEventInbox implements EventInbox {
   private k(suffix: string): string {
     return `${this.prefix}:inbox:${suffix}`;
   }
+}
+
+/** Write attempts before giving up under contention (each lost one means another writer succeeded). */
+const MAX_WRITE_PASSES = 50;
+
+function sha1(raw: string): string {
+  return createHash('sha1').update(raw, 'utf8').digest('hex');
 }
 
 function summary(e: StoredEvent): EventSummary {
