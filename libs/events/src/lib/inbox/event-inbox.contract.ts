@@ -32,6 +32,8 @@ export interface InboxUnderTest {
   dispose(): Promise<void>;
 }
 
+const tick = (ms = 5) => new Promise<void>((r) => setTimeout(r, ms));
+
 export function describeEventInboxContract(label: string, newInbox: () => Promise<InboxUnderTest>): void {
   describe(`EventInbox contract: ${label}`, () => {
     let inbox: EventInbox;
@@ -121,6 +123,113 @@ export function describeEventInboxContract(label: string, newInbox: () => Promis
       const open = await inbox.idsInStates(['pending'], Date.now() + 1, 10);
       expect(open).toHaveLength(4);
       expect(await inbox.idsInStates(['pending'], 0, 10)).toEqual([]);
+    });
+
+    /** One event in each state, each with the attempts it would have by then. */
+    async function oneOfEach(tag: string): Promise<Record<string, string>> {
+      const ids: Record<string, string> = {};
+      const add = async (name: string, state: 'pending' | 'ignored' = 'pending') =>
+        (ids[name] = (
+          await inbox.insert({ webhook: webhookFixture({ eventId: `${tag}-${name}` }), state })
+        ).event.id);
+      const attempt = async (id: string, state: 'done' | 'retrying' | 'dead') =>
+        inbox.finishAttempt(id, await inbox.startAttempt(id), {
+          state,
+          ...(state === 'done'
+            ? {}
+            : { error: { name: 'Error', message: 'x', temporary: state === 'retrying' } }),
+        });
+      await attempt(await add('done'), 'done');
+      await add('ignored', 'ignored');
+      const discarded = await add('discarded');
+      await attempt(discarded, 'retrying');
+      await inbox.setState(discarded, 'discarded', { discardReason: 'not ours' });
+      await attempt(await add('dead'), 'dead');
+      await add('pending');
+      await attempt(await add('retrying'), 'retrying');
+      await inbox.startAttempt(await add('processing'));
+      return ids;
+    }
+
+    it('prunes done, ignored and discarded events last updated before the cutoff, with everything they hold', async () => {
+      const old = await oneOfEach('old');
+      // Stored before the cutoff but finished after it (an operator retried it): kept.
+      const touched = (
+        await inbox.insert({ webhook: webhookFixture({ eventId: 'touched' }), state: 'pending' })
+      ).event.id;
+      await tick();
+      const cutoff = Date.now();
+      await tick();
+      await inbox.finishAttempt(touched, await inbox.startAttempt(touched), { state: 'done' });
+      const recent = await oneOfEach('recent');
+
+      expect(await inbox.pruneTerminal(cutoff, 100)).toBe(3);
+      for (const name of ['done', 'ignored', 'discarded']) expect(await inbox.get(old[name])).toBeUndefined();
+      for (const name of ['dead', 'pending', 'retrying', 'processing'])
+        expect((await inbox.get(old[name]))?.state).toBe(name);
+      for (const id of [touched, ...Object.values(recent)]) expect(await inbox.get(id)).toBeDefined();
+      expect(await inbox.pruneTerminal(cutoff, 100)).toBe(0);
+
+      const stats = await inbox.stats();
+      expect(stats).toMatchObject({
+        total: 12,
+        deadLetters: 2,
+        byState: { done: 2, ignored: 1, discarded: 1 },
+      });
+      expect((await inbox.list({ limit: 50, offset: 0 })).total).toBe(12);
+      // Attempts left: old dead, retrying, processing (1 each), touched (1), recent set (5).
+      expect(await footprint()).toEqual({ events: 12, attempts: 9, dedupe: 12, indexed: 12 });
+    });
+
+    it('never prunes dead or open events, however old', async () => {
+      await oneOfEach('old');
+      await tick();
+      expect(await inbox.pruneTerminal(Date.now() + 1, 100)).toBe(3);
+      expect((await inbox.stats()).byState).toMatchObject({
+        dead: 1,
+        pending: 1,
+        retrying: 1,
+        processing: 1,
+      });
+    });
+
+    it('prunes at most `limit` events per call', async () => {
+      for (let i = 0; i < 3; i++)
+        await inbox.insert({ webhook: webhookFixture({ eventId: `ign-${i}` }), state: 'ignored' });
+      for (let i = 0; i < 2; i++) {
+        const { event } = await inbox.insert({
+          webhook: webhookFixture({ eventId: `ok-${i}` }),
+          state: 'pending',
+        });
+        await inbox.finishAttempt(event.id, await inbox.startAttempt(event.id), { state: 'done' });
+      }
+      await tick();
+      const cutoff = Date.now();
+      expect(await inbox.pruneTerminal(cutoff, 2)).toBe(2);
+      expect(await inbox.pruneTerminal(cutoff, 2)).toBe(2);
+      expect(await inbox.pruneTerminal(cutoff, 2)).toBe(1);
+      expect(await inbox.pruneTerminal(cutoff, 2)).toBe(0);
+      expect(await footprint()).toEqual({ events: 0, attempts: 0, dedupe: 0, indexed: 0 });
+    });
+
+    it('accepts a pruned (platform, eventId) again, as a new event with no history', async () => {
+      const w = webhookFixture({ eventId: 'again' });
+      const first = (await inbox.insert({ webhook: w, state: 'pending' })).event;
+      await inbox.finishAttempt(first.id, await inbox.startAttempt(first.id), { state: 'done' });
+      await tick();
+      expect(await inbox.pruneTerminal(Date.now(), 10)).toBe(1);
+      const again = await inbox.insert({ webhook: w, state: 'pending' });
+      expect(again.created).toBe(true);
+      expect(again.event.id).not.toBe(first.id);
+      expect(await inbox.get(again.event.id)).toMatchObject({
+        state: 'pending',
+        attempts: 0,
+        attemptLog: [],
+      });
+      expect(await inbox.insert({ webhook: w, state: 'pending' })).toMatchObject({
+        created: false,
+        event: { id: again.event.id },
+      });
     });
 
     it('numbers concurrent attempts uniquely and keeps an event in exactly one state', async () => {

@@ -48,6 +48,12 @@ export interface EventInbox {
   ): Promise<void>;
   /** Unconditional state change (ignored, dead after a lost lease, pending on manual retry, discarded). */
   setState(id: string, state: EventState, extra?: { error?: string; discardReason?: string }): Promise<void>;
+  /**
+   * Deletes up to `limit` events in PRUNABLE_EVENT_STATES whose last update is before `olderThan` (epoch
+   * ms), with their attempts and dedupe entry; returns how many. Callers loop while it returns `limit`.
+   * A pruned (platform, eventId) is no longer a repeat: delivered again, it is stored as a new event.
+   */
+  pruneTerminal(olderThan: number, limit: number): Promise<number>;
   stats(): Promise<InboxStats>;
   ping(): Promise<void>;
   close(): Promise<void>;

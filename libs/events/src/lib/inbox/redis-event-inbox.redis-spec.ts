@@ -72,4 +72,31 @@ describe('RedisEventInbox across instances', () => {
       await deleteKeys(`${prefix}:*`);
     }
   });
+
+  it('a repeat delivery racing the prune of its event is stored anew, never under the pruned id', async () => {
+    const prefix = newPrefix();
+    const a = new RedisEventInbox(testRedisConnection(), prefix);
+    const b = new RedisEventInbox(testRedisConnection(), prefix);
+    try {
+      const w = webhookFixture({ eventId: 'race' });
+      for (let round = 0; round < 20; round++) {
+        const { event } = await a.insert({ webhook: w, state: 'ignored' });
+        const [, again] = await Promise.all([
+          a.pruneTerminal(Date.now() + 1, 10),
+          b.insert({ webhook: w, state: 'ignored' }),
+        ]);
+        if (again.created) expect(again.event.id).not.toBe(event.id);
+        // Whatever the interleaving: one event at most, and the dedupe key names it.
+        const fp = await footprint(prefix);
+        expect(fp.events).toBe(fp.dedupe);
+        const held = await redis.get(`${prefix}:inbox:dedupe:zoho:race`);
+        if (held) expect(await a.get(held)).toBeDefined();
+        await a.pruneTerminal(Date.now() + 1, 10);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+      await deleteKeys(`${prefix}:*`);
+    }
+  });
 });

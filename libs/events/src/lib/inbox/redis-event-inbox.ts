@@ -4,7 +4,7 @@ import type { RedisConnection } from '../queue/redis-connection';
 import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
 import { defineInboxScripts } from './redis-inbox-scripts';
 import type { InboxScripts } from './redis-inbox-scripts';
-import { EVENT_STATES, eventJobId, OPEN_EVENT_STATES } from './stored-event';
+import { EVENT_STATES, eventJobId, OPEN_EVENT_STATES, PRUNABLE_EVENT_STATES } from './stored-event';
 import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
 
 /**
@@ -30,38 +30,49 @@ export class RedisEventInbox implements EventInbox {
 
   async insert({ webhook, state, key }: InboxInsert): Promise<{ event: StoredEvent; created: boolean }> {
     const dedupe = this.k(`dedupe:${webhook.platform}:${webhook.eventId}`);
-    const fresh = randomUUID();
-    const claimed = await this.redis.set(dedupe, fresh, 'NX');
-    const id = claimed ? fresh : ((await this.redis.get(dedupe)) ?? fresh);
-    if (!claimed) {
-      const held = await this.load(id);
-      if (held) return { event: held, created: false };
-      // The first delivery died between its two writes: finish its work now, under its id.
+    // Rarely more than one pass: only when retention prunes this (platform, eventId) meanwhile.
+    for (let pass = 0; pass < MAX_WRITE_PASSES; pass++) {
+      const fresh = randomUUID();
+      const claimed = await this.redis.set(dedupe, fresh, 'NX');
+      const id = claimed ? fresh : await this.redis.get(dedupe);
+      if (!id) continue;
+      if (!claimed) {
+        const held = await this.load(id);
+        if (held) return { event: held, created: false };
+        // The first delivery died between its two writes: finish its work now, under its id.
+      }
+      const now = Date.now();
+      const event: StoredEvent = {
+        id,
+        platform: webhook.platform,
+        eventId: webhook.eventId,
+        type: webhook.type,
+        state,
+        receivedAt: webhook.receivedAt,
+        storedAt: new Date(now).toISOString(),
+        updatedAt: new Date(now).toISOString(),
+        attempts: 0,
+        jobId: eventJobId(id),
+        key: key ?? `${webhook.platform}:${webhook.eventId}`,
+        payload: webhook.payload ?? null,
+        rawBody: webhook.rawBody,
+        headers: webhook.headers ?? {},
+      };
+      const written = await this.scripts.insert(
+        [this.k(`ev:${id}`), this.k('all'), this.k(`state:${state}`), dedupe],
+        [JSON.stringify(event), now, id],
+      );
+      if (written === 1) return { event, created: true };
+      if (written === 2) {
+        // A concurrent repeat finished the half-written delivery first.
+        const held = await this.load(id);
+        if (held) return { event: held, created: false };
+      }
+      // 0: the dedupe key was pruned (or re-claimed) since we read it; never revive a pruned id.
     }
-    const now = Date.now();
-    const event: StoredEvent = {
-      id,
-      platform: webhook.platform,
-      eventId: webhook.eventId,
-      type: webhook.type,
-      state,
-      receivedAt: webhook.receivedAt,
-      storedAt: new Date(now).toISOString(),
-      updatedAt: new Date(now).toISOString(),
-      attempts: 0,
-      jobId: eventJobId(id),
-      key: key ?? `${webhook.platform}:${webhook.eventId}`,
-      payload: webhook.payload ?? null,
-      rawBody: webhook.rawBody,
-      headers: webhook.headers ?? {},
-    };
-    await this.redis
-      .multi()
-      .set(this.k(`ev:${id}`), JSON.stringify(event))
-      .zadd(this.k('all'), now, id)
-      .zadd(this.k(`state:${state}`), now, id)
-      .exec();
-    return { event, created: true };
+    throw new Error(
+      `could not store ${webhook.platform} event ${webhook.eventId}: its dedupe key kept changing`,
+    );
   }
 
   async get(id: string): Promise<StoredEventDetail | undefined> {
@@ -157,6 +168,46 @@ export class RedisEventInbox implements EventInbox {
     });
   }
 
+  async pruneTerminal(olderThan: number, limit: number): Promise<number> {
+    let pruned = 0;
+    for (const state of PRUNABLE_EVENT_STATES) {
+      const set = this.k(`state:${state}`);
+      // Members stay in their set by stored time; updatedAt >= storedAt, so only those stored before the
+      // cutoff can qualify. Ones updated since (an operator retried them) are stepped over.
+      let skipped = 0;
+      while (pruned < limit) {
+        const want = Math.min(limit - pruned, PRUNE_PAGE);
+        const ids = await this.redis.zrangebyscore(set, '-inf', `(${olderThan}`, 'LIMIT', skipped, want);
+        if (!ids.length) break;
+        const raws = await this.redis.mget(...ids.map((id) => this.k(`ev:${id}`)));
+        // One script per event: Redis serves other clients between them, however big the backlog.
+        const results = await Promise.all(
+          ids.map((id, i) => {
+            const raw = raws[i];
+            if (!raw) return 0;
+            const e = JSON.parse(raw) as StoredEvent;
+            if (e.state !== state || Date.parse(e.updatedAt) >= olderThan) return 0;
+            return this.scripts.prune(
+              [
+                this.k(`ev:${id}`),
+                this.k(`att:${id}`),
+                this.k(`dedupe:${e.platform}:${e.eventId}`),
+                this.k('all'),
+                set,
+              ],
+              [sha1(raw), id],
+            );
+          }),
+        );
+        const removed = results.filter((r) => r === 1).length;
+        pruned += removed;
+        skipped += ids.length - removed;
+        if (ids.length < want) break;
+      }
+    }
+    return pruned;
+  }
+
   async stats(): Promise<InboxStats> {
     const byState = Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<EventState, number>;
     const pipeline = this.redis.pipeline();
@@ -245,6 +296,8 @@ export class RedisEventInbox implements EventInbox {
 
 /** Write attempts before giving up under contention (each lost one means another writer succeeded). */
 const MAX_WRITE_PASSES = 50;
+/** Events read per round trip while pruning (their JSON is loaded to check the last update). */
+const PRUNE_PAGE = 100;
 
 function sha1(raw: string): string {
   return createHash('sha1').update(raw, 'utf8').digest('hex');

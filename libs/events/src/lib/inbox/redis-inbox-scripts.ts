@@ -7,6 +7,15 @@ import type Redis from 'ioredis';
  * (compare-and-set, the caller reads again and retries).
  */
 
+/** KEYS ev, all, state set, dedupe · ARGV json, stored-at score, id → 1 written, 2 already there, 0 key lost. */
+const INSERT = `
+if redis.call('GET', KEYS[4]) ~= ARGV[3] then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+return 1`;
+
 /**
  * KEYS ev, old state set, new state set, attempts · ARGV sha1 read, new json, id, stored-at score,
  * attempt field ('' = none), attempt json → 1 written, 0 changed meanwhile, -1 gone.
@@ -23,13 +32,34 @@ end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[4], ARGV[5], ARGV[6]) end
 return 1`;
 
+/**
+ * KEYS ev, attempts, dedupe, all, state set · ARGV sha1 read, id → 1 deleted, 0 changed meanwhile.
+ * The dedupe key goes only if it still names this event.
+ */
+const PRUNE = `
+local current = redis.call('GET', KEYS[1])
+if not current or redis.sha1hex(current) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
+redis.call('ZREM', KEYS[4], ARGV[2])
+redis.call('ZREM', KEYS[5], ARGV[2])
+return 1`;
+
 type Arg = string | number;
 type Script = (...keysThenArgs: Arg[]) => Promise<number>;
 
 export interface InboxScripts {
+  insert(
+    keys: [ev: string, all: string, state: string, dedupe: string],
+    args: [json: string, score: number, id: string],
+  ): Promise<number>;
   update(
     keys: [ev: string, from: string, to: string, attempts: string],
     args: [sha1: string, json: string, id: string, score: number, attemptField: string, attemptJson: string],
+  ): Promise<number>;
+  prune(
+    keys: [ev: string, attempts: string, dedupe: string, all: string, state: string],
+    args: [sha1: string, id: string],
   ): Promise<number>;
 }
 
@@ -41,8 +71,12 @@ export function defineInboxScripts(redis: Redis): InboxScripts {
     const fn = (redis as unknown as Record<string, Script>)[name];
     return (...a) => fn.call(redis, ...a);
   };
+  const insert = define('aiaInboxInsert', INSERT, 4);
   const update = define('aiaInboxUpdate', UPDATE, 4);
+  const prune = define('aiaInboxPrune', PRUNE, 5);
   return {
+    insert: (keys, args) => insert(...keys, ...args),
     update: (keys, args) => update(...keys, ...args),
+    prune: (keys, args) => prune(...keys, ...args),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Platform } from '@aia/platform';
 import type { SqliteDb } from '../store/sqlite-database';
 import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
-import { EVENT_STATES, eventJobId } from './stored-event';
+import { EVENT_STATES, eventJobId, PRUNABLE_EVENT_STATES } from './stored-event';
 import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
 
 interface EventRow {
@@ -69,6 +69,8 @@ CREATE TABLE IF NOT EXISTS event_attempts (
 
 const SUMMARY_COLUMNS =
   'id, platform, event_id, type, state, received_at, stored_at, updated_at, attempts, last_error, discard_reason, job_key';
+
+const PRUNABLE_STATES_JSON = JSON.stringify(PRUNABLE_EVENT_STATES);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -204,6 +206,23 @@ export class SqliteEventInbox implements EventInbox {
     });
   }
 
+  async pruneTerminal(olderThan: number, limit: number): Promise<number> {
+    // IMMEDIATE: takes the write lock before reading, so another process sharing the file cannot move an
+    // event out of a finished state between the pick and the delete.
+    return this.db
+      .transaction(() => {
+        const ids = (
+          this.stmts.prunable.all({ states: PRUNABLE_STATES_JSON, olderThan, limit }) as Array<{ id: string }>
+        ).map((r) => r.id);
+        if (!ids.length) return 0;
+        const list = JSON.stringify(ids);
+        // Explicit rather than ON DELETE CASCADE: that only works while foreign_keys is on.
+        this.stmts.deleteAttempts.run({ ids: list });
+        return this.stmts.deleteEvents.run({ ids: list }).changes;
+      })
+      .immediate();
+  }
+
   async stats(): Promise<InboxStats> {
     const byState = Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<EventState, number>;
     let total = 0;
@@ -262,6 +281,16 @@ function prepare(db: SqliteDb) {
          discard_reason = @discardReason
        WHERE id = @id`,
     ),
+    // updated_at >= stored_at, so the stored_at bound lets events_by_state narrow the scan to old rows.
+    // No ORDER BY: across several states it would sort the whole backlog before the LIMIT.
+    prunable: db.prepare(
+      `SELECT id FROM events WHERE state IN (SELECT value FROM json_each(@states))
+         AND stored_at < @olderThan AND updated_at < @olderThan LIMIT @limit`,
+    ),
+    deleteAttempts: db.prepare(
+      `DELETE FROM event_attempts WHERE event_id IN (SELECT value FROM json_each(@ids))`,
+    ),
+    deleteEvents: db.prepare(`DELETE FROM events WHERE id IN (SELECT value FROM json_each(@ids))`),
     countByState: db.prepare(`SELECT state, COUNT(*) AS n FROM events GROUP BY state`),
     oldestOpen: db.prepare(
       `SELECT MIN(stored_at) AS t FROM events WHERE state IN ('pending', 'processing', 'retrying')`,

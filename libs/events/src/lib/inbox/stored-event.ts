@@ -21,6 +21,12 @@ export const EVENT_STATES: readonly EventState[] = [
 /** States in which an event will be processed (again) without anybody's help. */
 export const OPEN_EVENT_STATES: readonly EventState[] = ['pending', 'processing', 'retrying'];
 
+/**
+ * Finished states nobody needs to act on: the only ones retention deletes. `dead` stays until an
+ * operator retries or discards it (it is an open alert), open states until they finish.
+ */
+export const PRUNABLE_EVENT_STATES: readonly EventState[] = ['done', 'ignored', 'discarded'];
+
 export interface EventAttempt {
   attempt: number;
   startedAt: string;
