@@ -59,3 +59,33 @@ describe('EventsModule on Redis (REDIS_URL set)', () => {
     expect(health).toMatchObject({ store: { status: 'up', backend: 'bullmq' } });
   });
 });
+
+describe('EventsModule retention on Redis', () => {
+  it('the sweep deletes finished events with their dedupe keys; a repeat is then a new event', async () => {
+    const prefix = `aiatest-${randomUUID().slice(0, 8)}`;
+    const t = await startEventsApp({
+      env: { REDIS_URL: TEST_REDIS_URL },
+      options: { redisPrefix: prefix, retention: { eventsMs: 100, intervalMs: 25, batch: 2 } },
+    });
+    try {
+      const send = (id: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/webhooks/zoho',
+          headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: GOOD_SIGNATURE },
+          payload: JSON.stringify({ id, type: 'card_expiring' }),
+        });
+      const store = t.app.get<EventsStore>(EVENTS_STORE);
+      const first = (await send('r-1')).json<{ id: string; status: string }>();
+      for (let i = 2; i <= 4; i++) await send(`r-${i}`);
+      expect(first.status).toBe('ignored');
+      await waitFor(async () => (await store.inbox.stats()).total === 0);
+      const again = (await send('r-1')).json<{ id: string; status: string }>();
+      expect(again.status).toBe('ignored');
+      expect(again.id).not.toBe(first.id);
+    } finally {
+      await t.close();
+      await deleteKeys(`${prefix}:*`);
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { computeZohoSignature, ZOHO_SIGNATURE_HEADER, ZohoModule } from '@aia/zoho';
 import { EventHandlerRegistry } from './handlers/event-handler.registry';
 import { EventsHealthIndicator } from './health/events-health.indicator';
+import { PermanentJobError } from './queue/job-errors';
 import { waitFor } from './queue/job-queue.contract';
 import { eventsDbPath } from './store/sqlite-database';
 import { EVENTS_STORE, EventsStore } from './store/events-store';
@@ -102,6 +103,43 @@ describe('EventsModule wiring', () => {
       db.close();
       await waitFor(() => sink.messages.length > 0);
       expect(sink.messages[0].text).toMatch(/Unexpected error in job queue poll/);
+    } finally {
+      await t.close();
+      await sink.close();
+    }
+  });
+
+  it('deletes finished events past retention on its sweep, keeps dead ones, and alerts if it fails', async () => {
+    const sink = await startAlertSink();
+    const registry = new Registry();
+    const t = await startEventsApp({
+      env: { ALERT_WEBHOOK_URL: sink.url },
+      options: { metricsRegistry: registry, retention: { eventsMs: 100, intervalMs: 25, batch: 2 } },
+    });
+    try {
+      const handlers = t.app.get(EventHandlerRegistry);
+      handlers.register('zoho', 'invoice_created', () => undefined);
+      handlers.register('zoho', 'payment_declined', () => {
+        throw new PermanentJobError('card declined');
+      });
+      const send = (id: string, type: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/webhooks/zoho',
+          headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: GOOD_SIGNATURE },
+          payload: JSON.stringify({ id, type }),
+        });
+      const store = t.app.get<EventsStore>(EVENTS_STORE);
+      for (let i = 0; i < 3; i++) await send(`ok-${i}`, 'invoice_created');
+      await send('unknown-1', 'card_expiring');
+      const dead = (await send('declined-1', 'payment_declined')).json<{ id: string }>().id;
+      // Five events, three batches of at most two: all finished ones go, the dead letter stays.
+      await waitFor(async () => (await store.inbox.stats()).total === 1);
+      expect(await store.inbox.get(dead)).toMatchObject({ state: 'dead' });
+      expect(await registry.metrics()).toMatch(/events_inbox_pruned_total 4/);
+
+      jest.spyOn(store.inbox, 'pruneTerminal').mockRejectedValue(new Error('disk I/O error'));
+      await waitFor(() => sink.messages.some((m) => /event retention: Error: disk I\/O error/.test(m.text)));
     } finally {
       await t.close();
       await sink.close();

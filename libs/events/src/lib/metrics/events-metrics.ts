@@ -19,6 +19,7 @@ export class EventsMetrics {
   readonly webhooks: Counter<'platform' | 'outcome'>;
   readonly jobs: Counter<'name' | 'outcome'>;
   readonly jobDuration: Histogram<'name' | 'outcome'>;
+  readonly pruned: Counter<string>;
 
   constructor(
     readonly registry: Registry,
@@ -58,6 +59,16 @@ export class EventsMetrics {
           help: 'Duration of one job attempt',
           labelNames: ['name', 'outcome'],
           buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+          registers,
+        }),
+    );
+    this.pruned = getOrCreate(
+      registry,
+      'events_inbox_pruned_total',
+      () =>
+        new Counter({
+          name: 'events_inbox_pruned_total',
+          help: 'Finished events deleted from the inbox by retention',
           registers,
         }),
     );
