@@ -144,9 +144,14 @@ describe('configureHttpApp', () => {
       headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' },
     });
     expect(denied.headers['access-control-allow-origin']).toBeUndefined();
-    const res = await inject({ method: 'GET', url: '/health/live' });
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['strict-transport-security']).toBeDefined();
+    // On every answer, errors included (a 404 here).
+    for (const url of ['/health/live', '/no/such/route']) {
+      const res = await inject({ method: 'GET', url });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['strict-transport-security']).toBeDefined();
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    }
   });
 
   it('keeps a caller correlation id through the handler, or makes one', async () => {

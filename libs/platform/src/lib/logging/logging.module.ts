@@ -1,12 +1,13 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { CORRELATION_HEADER } from './correlation';
-import { REDACT_PATHS, scrubObject, scrubString } from './redact';
+import { PINO_HTTP_EXCLUDED_ROUTES } from './access-log';
+import { CORRELATION_HEADER, getCorrelationId } from './correlation';
+import { scrubObject, scrubString } from './redact';
 
 /** A correlation id from the caller is kept only if it looks like an id, so logs can't be polluted. */
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -25,10 +26,13 @@ function productionDestination(): DestinationStream {
   return pino.destination({ dest: 1, sync: false, minLength: 4096 });
 }
 
+const withCorrelationId = (id: string | undefined): object => (id ? { correlationId: id } : {});
+
 /** nestjs-pino with JSON in production, pretty output in development, redaction everywhere. */
 @Module({})
 export class LoggingModule {
-  static forRootAsync(): DynamicModule {
+  /** `destination`: where JSON lines go instead of stdout (tests read them back). */
+  static forRootAsync(opts: { destination?: DestinationStream } = {}): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
@@ -37,13 +41,14 @@ export class LoggingModule {
           useFactory: (config: AppConfig) => {
             const options: PinoHttpOptions = {
               level: config.logLevel,
-              redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
               // Fastify assigns the id (configureHttpApp/genReqId); pino-http reuses it.
               genReqId: (req: IncomingMessage) =>
                 req.id !== undefined ? String(req.id) : correlationIdFor(req),
               customProps: (req: IncomingMessage) => ({ correlationId: req.id }),
-              // Health checks from the platform every few seconds would drown the useful lines.
-              autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+              // Lines written outside pino-http's request loggers (jobs, guards, upstream calls) get the
+              // correlation id of the request or job they belong to; lines that name one keep theirs.
+              mixin: (merge: object) =>
+                'correlationId' in merge ? {} : withCorrelationId(getCorrelationId()),
               serializers: {
                 req: (req: { id?: string; method?: string; url?: string }) => ({
                   id: req.id,
@@ -54,12 +59,16 @@ export class LoggingModule {
               },
               formatters: { log: (obj: Record<string, unknown>) => scrubObject(obj) },
               transport:
-                config.nodeEnv === 'production'
+                config.nodeEnv === 'production' || opts.destination
                   ? undefined
                   : { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } },
             };
+            const json =
+              opts.destination ?? (config.nodeEnv === 'production' ? productionDestination() : undefined);
             return {
-              pinoHttp: config.nodeEnv === 'production' ? [options, productionDestination()] : options,
+              pinoHttp: json ? [options, json] : options,
+              // Webhooks get a lean access line (access-log.ts); health probes none.
+              exclude: PINO_HTTP_EXCLUDED_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })),
             };
           },
         }),
