@@ -8,7 +8,7 @@
 import { build } from 'esbuild';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export const TRIMMED_PACKAGES = {
   'class-validator': {
@@ -19,7 +19,16 @@ export const TRIMMED_PACKAGES = {
     esm: 'node_modules/class-transformer/esm2015/index.js',
     keep: ['plainToInstance', 'classToPlain'],
   },
+  // Only for prom-client (below): its CPU metric imports the whole API for exemplars (51 files).
+  '@opentelemetry/api': { esm: 'node_modules/@opentelemetry/api/dist/index.mjs', keep: ['trace', 'context'] },
 };
+
+/**
+ * CommonJS packages whose index only re-exports `exports.Name = require('./lib/file')`: the sources' names
+ * are taken straight from their files and bundled. prom-client's index also loads the push gateway
+ * (http, https, zlib), cluster aggregation and summaries, none of which the app uses.
+ */
+const CJS_SUBSET_PACKAGES = { 'prom-client': 'node_modules/prom-client/index.js' };
 
 const SOURCE_DIRS = ['apps', 'libs'];
 
@@ -65,6 +74,16 @@ async function lodashFunctionsUsedBy(dir) {
   return [...used].sort();
 }
 
+/** `exports.Registry = require('./lib/registry');` → { Registry: { file, member } } */
+async function cjsReExports(indexFile) {
+  const map = {};
+  const source = await readFile(indexFile, 'utf8');
+  for (const m of source.matchAll(/exports\.(\w+)\s*=\s*require\('(\.[^']+)'\)(?:\.(\w+))?;/g)) {
+    map[m[1]] = { file: resolve(dirname(indexFile), m[2]), member: m[3] };
+  }
+  return map;
+}
+
 export function trimmedPackagesPlugin(root) {
   const filter = new RegExp(`^(${Object.keys(TRIMMED_PACKAGES).join('|')})$`);
   return {
@@ -108,6 +127,22 @@ export function trimmedPackagesPlugin(root) {
           (fn) => `  ${fn}: require(${JSON.stringify(resolve(root, 'node_modules/lodash', `${fn}.js`))}),`,
         );
         return { contents: `module.exports = {\n${entries.join('\n')}\n};`, resolveDir: root, loader: 'js' };
+      });
+      const cjsFilter = new RegExp(`^(${Object.keys(CJS_SUBSET_PACKAGES).join('|')})$`);
+      b.onResolve({ filter: cjsFilter }, (args) =>
+        args.importer.includes('/node_modules/') ? undefined : { path: args.path, namespace: 'cjs-subset' },
+      );
+      b.onLoad({ filter: /.*/, namespace: 'cjs-subset' }, async (args) => {
+        const available = await cjsReExports(resolve(root, CJS_SUBSET_PACKAGES[args.path]));
+        const names = [...(await namesImportedFrom(root, args.path))];
+        const missing = names.filter((n) => !available[n]);
+        if (missing.length)
+          return { errors: [{ text: `${missing.join(', ')}: not a plain re-export of ${args.path}` }] };
+        const lines = names.map((n) => {
+          const { file, member } = available[n];
+          return `exports.${n} = require(${JSON.stringify(file)})${member ? `.${member}` : ''};`;
+        });
+        return { contents: lines.join('\n'), resolveDir: root, loader: 'js' };
       });
       b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'trimmed' }));
       // A separate build: inside the app bundle the module would be reached through a CommonJS require and

@@ -101,6 +101,15 @@ describe('API process', () => {
       };
       expect(doc.paths['/admin/events']?.get?.parameters?.map((p) => p.name)).toContain('state');
       expect(doc.components.schemas['DiscardEventDto']).toBeDefined();
+      // prom-client is bundled as a subset too: process metrics and the app's own series are all there.
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      for (const name of [
+        'process_cpu_user_seconds_total',
+        'nodejs_eventloop_lag_seconds',
+        'events_queue_jobs',
+      ]) {
+        expect(metrics).toContain(`# TYPE ${name}`);
+      }
     } finally {
       proc.child.kill('SIGTERM');
       await proc.exit;
