@@ -1,11 +1,10 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { PINO_HTTP_EXCLUDED_ROUTES } from './access-log';
 import { CORRELATION_HEADER, getCorrelationId } from './correlation';
 import { scrubObject, scrubString } from './redact';
 
@@ -41,12 +40,8 @@ export class LoggingModule {
           useFactory: (config: AppConfig) => {
             const options: PinoHttpOptions = {
               level: config.logLevel,
-              // Fastify assigns the id (configureHttpApp/genReqId); pino-http reuses it.
-              genReqId: (req: IncomingMessage) =>
-                req.id !== undefined ? String(req.id) : correlationIdFor(req),
-              customProps: (req: IncomingMessage) => ({ correlationId: req.id }),
-              // Lines written outside pino-http's request loggers (jobs, guards, upstream calls) get the
-              // correlation id of the request or job they belong to; lines that name one keep theirs.
+              // Every line gets the correlation id of the request or job it belongs to (AsyncLocalStorage,
+              // configureHttpApp / runWithCorrelationId); lines that name one keep theirs.
               mixin: (merge: object) =>
                 'correlationId' in merge ? {} : withCorrelationId(getCorrelationId()),
               serializers: {
@@ -67,8 +62,9 @@ export class LoggingModule {
               opts.destination ?? (config.nodeEnv === 'production' ? productionDestination() : undefined);
             return {
               pinoHttp: json ? [options, json] : options,
-              // Webhooks get a lean access line (access-log.ts); health probes none.
-              exclude: PINO_HTTP_EXCLUDED_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })),
+              // No request middleware: access lines come from a Fastify hook (access-log.ts). nestjs-pino
+              // still builds the pino logger from these options and bridges Nest's Logger to it.
+              forRoutes: [],
             };
           },
         }),
