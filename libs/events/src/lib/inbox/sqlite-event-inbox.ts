@@ -78,9 +78,29 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export class SqliteEventInbox implements EventInbox {
   private readonly stmts: ReturnType<typeof prepare>;
 
+  // Built once: better-sqlite3 wraps a transaction function anew on every db.transaction() call, which
+  // cost ~15 µs per call, i.e. per processed event.
+  private readonly startAttemptTx: (id: string, now: number) => number;
+  private readonly finishAttemptTx: (
+    attempt: Record<string, unknown>,
+    state: Record<string, unknown>,
+  ) => void;
+
   constructor(private readonly db: SqliteDb) {
     db.exec(SCHEMA);
-    this.stmts = prepare(db);
+    const stmts = (this.stmts = prepare(db));
+    this.startAttemptTx = db.transaction((id: string, now: number): number => {
+      const row = stmts.nextAttempt.get({ id, now }) as { attempts: number } | undefined;
+      if (!row) throw new Error(`event ${id} is not in the inbox`);
+      stmts.insertAttempt.run({ id, attempt: row.attempts, now });
+      return row.attempts;
+    });
+    this.finishAttemptTx = db.transaction(
+      (attempt: Record<string, unknown>, state: Record<string, unknown>) => {
+        stmts.finishAttempt.run(attempt);
+        stmts.setState.run(state);
+      },
+    );
   }
 
   async insert({ webhook, state, key }: InboxInsert): Promise<{ event: StoredEvent; created: boolean }> {
@@ -154,13 +174,7 @@ export class SqliteEventInbox implements EventInbox {
   }
 
   async startAttempt(id: string): Promise<number> {
-    const now = Date.now();
-    return this.db.transaction(() => {
-      const row = this.stmts.nextAttempt.get({ id, now }) as { attempts: number } | undefined;
-      if (!row) throw new Error(`event ${id} is not in the inbox`);
-      this.stmts.insertAttempt.run({ id, attempt: row.attempts, now });
-      return row.attempts;
-    })();
+    return this.startAttemptTx(id, Date.now());
   }
 
   async finishAttempt(
@@ -170,8 +184,8 @@ export class SqliteEventInbox implements EventInbox {
   ): Promise<void> {
     const now = Date.now();
     const error = outcome.error;
-    this.db.transaction(() => {
-      this.stmts.finishAttempt.run({
+    this.finishAttemptTx(
+      {
         id,
         attempt,
         now,
@@ -179,16 +193,16 @@ export class SqliteEventInbox implements EventInbox {
         errorName: error?.name ?? null,
         errorMessage: error?.message ?? null,
         temporary: error ? Number(error.temporary) : null,
-      });
-      this.stmts.setState.run({
+      },
+      {
         id,
         state: outcome.state,
         now,
         error: error ? `${error.name}: ${error.message}` : null,
         keepError: error ? 0 : 1,
         discardReason: null,
-      });
-    })();
+      },
+    );
   }
 
   async setState(

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export type SqliteDb = Database.Database;
+/** A transaction function built once with `db.transaction(fn)` (callable, with `.immediate()` etc.). */
+export type SqliteTransaction<F extends (...args: never[]) => unknown> = Database.Transaction<F>;
 
 /** The embedded store's file inside AppConfig.dataDir (the inbox and the jobs share it). */
 export function eventsDbPath(dataDir: string): string {
