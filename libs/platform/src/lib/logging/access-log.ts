@@ -21,8 +21,7 @@ export function registerAccessLog(fastify: FastifyInstance): void {
       log[level](
         {
           req: { id: req.id, method: req.method, url: req.url },
-          // The live response: the wrapped res serializer reads the status from it (a copy reads null).
-          res: reply.raw,
+          res: { statusCode: status },
           responseTime: Math.round(reply.elapsedTime),
           correlationId: req.id,
         },

@@ -40,6 +40,9 @@ export class LoggingModule {
           useFactory: (config: AppConfig) => {
             const options: PinoHttpOptions = {
               level: config.logLevel,
+              // Serializers get plain objects from access-log.ts; pino-http's wrappers would first copy a live
+              // request/response (every header) only for ours to keep three fields.
+              wrapSerializers: false,
               // Every line gets the correlation id of the request or job it belongs to (AsyncLocalStorage,
               // configureHttpApp / runWithCorrelationId); lines that name one keep theirs.
               mixin: (merge: object) =>
