@@ -33,15 +33,18 @@ export class ZohoWebhookGuard implements CanActivate {
     const signature = firstHeader(req.headers, ZOHO_SIGNATURE_HEADER);
     if (!raw) return this.reject(req, 'missing_body');
     if (!signature) return this.reject(req, 'missing_signature');
-    const params = [...new URL(req.url, 'http://localhost').searchParams.entries()];
+    // Query parameters are part of what Zoho signs; most webhooks have none (no URL parsing then).
+    const queryAt = req.url.indexOf('?');
+    const params = queryAt < 0 ? [] : [...new URLSearchParams(req.url.slice(queryAt + 1)).entries()];
     const valid = this.options.zoho.webhookSecrets.some((secret) =>
       signaturesMatch(computeZohoSignature(secret, raw, params), signature),
     );
     if (!valid) return this.reject(req, 'invalid_signature');
 
+    const rawBody = raw.toString('utf8');
     let payload: { event_id?: unknown; event_type?: unknown };
     try {
-      payload = JSON.parse(raw.toString('utf8')) as typeof payload;
+      payload = JSON.parse(rawBody) as typeof payload;
     } catch {
       return malformedWebhook('zoho', 'Zoho webhook body is not JSON');
     }
@@ -57,7 +60,7 @@ export class ZohoWebhookGuard implements CanActivate {
       eventId: String(payload.event_id),
       type: typeof payload.event_type === 'string' ? payload.event_type : 'unknown',
       payload,
-      rawBody: raw.toString('utf8'),
+      rawBody,
       headers: pickHeaders(req.headers, KEPT_HEADERS),
       receivedAt: new Date().toISOString(),
     });
