@@ -71,6 +71,15 @@ export function describeEventInboxContract(label: string, newInbox: () => Promis
       });
     });
 
+    it('reads an event without its attempt log for workers', async () => {
+      const { event } = await inbox.insert({ webhook: webhookFixture(), state: 'pending' });
+      await inbox.startAttempt(event.id);
+      const plain = await inbox.getEvent(event.id);
+      expect(plain).toMatchObject({ id: event.id, state: 'processing', attempts: 1, payload: event.payload });
+      expect(plain).not.toHaveProperty('attemptLog');
+      expect(await inbox.getEvent('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+    });
+
     it('records attempts with their errors and moves the state along', async () => {
       const { event } = await inbox.insert({ webhook: webhookFixture(), state: 'pending' });
       expect(await inbox.startAttempt(event.id)).toBe(1);

@@ -29,6 +29,8 @@ export interface EventInbox {
   /** Stores the event unless (platform, eventId) is already held; then returns the held one. */
   insert(input: InboxInsert): Promise<{ event: StoredEvent; created: boolean }>;
   get(id: string): Promise<StoredEventDetail | undefined>;
+  /** The event without its attempt log: what a worker needs (one read less per processed event). */
+  getEvent(id: string): Promise<StoredEvent | undefined>;
   list(query: InboxQuery): Promise<{ items: EventSummary[]; total: number }>;
   /** Ids of events in the given states stored before `olderThan` (epoch ms): the re-enqueue sweep. */
   idsInStates(

@@ -83,6 +83,10 @@ export class RedisEventInbox implements EventInbox {
     return { ...event, attemptLog };
   }
 
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    return this.load(id);
+  }
+
   async list(query: InboxQuery): Promise<{ items: EventSummary[]; total: number }> {
     const set = this.k(query.state ? `state:${query.state}` : 'all');
     if (!query.platform && !query.type) {

@@ -141,6 +141,11 @@ export class SqliteEventInbox implements EventInbox {
     return { ...toEvent(row), attemptLog: attempts.map(toAttempt) };
   }
 
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const row = this.stmts.get.get(id) as EventRow | undefined;
+    return row ? toEvent(row) : undefined;
+  }
+
   async list(query: InboxQuery): Promise<{ items: EventSummary[]; total: number }> {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: query.limit, offset: query.offset };

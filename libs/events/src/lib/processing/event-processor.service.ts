@@ -3,7 +3,6 @@ import { DomainError, isTemporaryError } from '@aia/platform';
 import { AlertService } from '../alerts/alert.service';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
 import { OPEN_EVENT_STATES } from '../inbox/stored-event';
-import type { StoredEvent } from '../inbox/stored-event';
 import { EventsMetrics } from '../metrics/events-metrics';
 import { classifyJobError, describeError, PermanentJobError } from '../queue/job-errors';
 import type { JobLifecycleEvent, JobRecord } from '../queue/job-queue';
@@ -38,7 +37,7 @@ export class EventProcessor {
 
   async handle(job: JobRecord<EventJobData>): Promise<void> {
     const { inbox } = this.store;
-    const event = await inbox.get(job.data.eventId);
+    const event = await inbox.getEvent(job.data.eventId);
     if (!event) throw new PermanentJobError(`event ${job.data.eventId} is not in the inbox`);
     // A job that runs again after its event finished (a lost lease, a manual requeue) does nothing.
     if (!OPEN_EVENT_STATES.includes(event.state)) return;
@@ -49,7 +48,7 @@ export class EventProcessor {
     }
     const attempt = await inbox.startAttempt(event.id);
     try {
-      await handler.handle(stripDetail(event));
+      await handler.handle(event);
       await inbox.finishAttempt(event.id, attempt, { state: 'done' });
     } catch (err) {
       const { permanent } = classifyJobError(err);
@@ -96,9 +95,4 @@ export class EventProcessor {
       this.logger.error(`could not record dead letter ${e.job.id}: ${describeError(err)}`);
     }
   }
-}
-
-function stripDetail(event: StoredEvent & { attemptLog?: unknown }): StoredEvent {
-  const { attemptLog: _attemptLog, ...rest } = event;
-  return rest;
 }
