@@ -75,6 +75,8 @@ export class SqliteJobQueue implements JobQueue {
   private readonly faultListeners: QueueFaultListener[] = [];
   private readonly running = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
+  /** A poll is already scheduled to run at once (kick()). */
+  private pollingNow = false;
   private started = false;
   private stopping = false;
   private lastPrune = 0;
@@ -224,6 +226,7 @@ export class SqliteJobQueue implements JobQueue {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.pollingNow = false;
     if (this.running.size === 0) return;
     const all = Promise.allSettled([...this.running.values()]);
     let timeout: NodeJS.Timeout | undefined;
@@ -242,17 +245,20 @@ export class SqliteJobQueue implements JobQueue {
 
   /** Wakes the poller now (after an enqueue or a finished job) instead of at the next tick. */
   private kick(): void {
-    if (this.started && !this.stopping) this.schedule(0);
+    // Under load every enqueue and every finished job kicks; one pending immediate poll serves them all.
+    if (this.started && !this.stopping && !this.pollingNow) this.schedule(0);
   }
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
+    this.pollingNow = ms === 0;
     // Not unref'd: a started queue keeps a worker-only process alive until stop().
     this.timer = setTimeout(() => this.tick(), ms);
   }
 
   private tick(): void {
     this.timer = undefined;
+    this.pollingNow = false;
     if (!this.started || this.stopping || !this.db.open) return;
     try {
       this.claimAndRun();
