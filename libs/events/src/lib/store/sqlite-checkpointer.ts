@@ -51,8 +51,13 @@ export class SqliteCheckpointer {
     this.worker = undefined;
     if (!worker) return;
     const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+    // Referenced while stopping: otherwise a process with nothing else left (a CLI, a worker-only process)
+    // exited in the middle of close(), before the thread's last checkpoint.
+    worker.ref();
     worker.postMessage('stop');
-    await Promise.race([exited, new Promise<void>((r) => setTimeout(r, 2_000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 2_000)))]);
+    clearTimeout(timer);
     await worker.terminate();
   }
 
