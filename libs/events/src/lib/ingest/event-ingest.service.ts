@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@aia/platform';
+import { CORRELATION_HEADER, DomainError, ErrorCode, getCorrelationId } from '@aia/platform';
 import type { VerifiedWebhook } from '@aia/platform';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
 import { eventJobId, OPEN_EVENT_STATES } from '../inbox/stored-event';
@@ -38,7 +38,7 @@ export class EventIngestService {
     }
     const handler = this.registry.get(webhook.platform, webhook.type);
     const { event, created } = await this.store.inbox.insert({
-      webhook,
+      webhook: withCorrelationId(webhook),
       state: handler ? 'pending' : 'ignored',
       key: handler?.key?.(webhook),
     });
@@ -80,4 +80,14 @@ export class EventIngestService {
     }
     return queued;
   }
+}
+
+/**
+ * Keeps the correlation id of the delivering request with the event (as the header a caller may have sent),
+ * so the worker that processes it logs under the same id, however much later and on whichever instance.
+ */
+function withCorrelationId(webhook: VerifiedWebhook): VerifiedWebhook {
+  const id = getCorrelationId();
+  if (!id || webhook.headers[CORRELATION_HEADER]) return webhook;
+  return { ...webhook, headers: { ...webhook.headers, [CORRELATION_HEADER]: id } };
 }

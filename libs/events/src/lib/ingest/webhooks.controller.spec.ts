@@ -1,4 +1,4 @@
-import { UpstreamError } from '@aia/platform';
+import { getCorrelationId, UpstreamError } from '@aia/platform';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
 import { StoredEvent } from '../inbox/stored-event';
 import { waitFor } from '../queue/job-queue.contract';
@@ -48,6 +48,27 @@ describe('webhook endpoints', () => {
     expect(handled[0].rawBody).toBe(JSON.stringify(zohoEvent('evt-1')));
     const stored = await store.inbox.get(body.id);
     expect(stored?.attemptLog).toEqual([expect.objectContaining({ attempt: 1, outcome: 'succeeded' })]);
+  });
+
+  it("runs the handler under the delivering request's correlation id", async () => {
+    const seen: Array<string | undefined> = [];
+    t.app.get(EventHandlerRegistry).register('zoho', 'subscription_created', () => {
+      seen.push(getCorrelationId());
+    });
+    const given = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/zoho',
+      headers: {
+        'content-type': 'application/json',
+        [TEST_SIGNATURE_HEADER]: GOOD_SIGNATURE,
+        'x-correlation-id': 'zoho-delivery-42',
+      },
+      payload: JSON.stringify(zohoEvent('evt-corr-1', 'subscription_created')),
+    });
+    const made = await post('zoho', zohoEvent('evt-corr-2', 'subscription_created'));
+    await waitFor(async () => seen.length === 2);
+    expect(given.headers['x-correlation-id']).toBe('zoho-delivery-42');
+    expect(seen.sort()).toEqual([made.headers['x-correlation-id'], 'zoho-delivery-42'].sort());
   });
 
   it('answers a repeat delivery 200 without queueing it again', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, isTemporaryError } from '@aia/platform';
+import { CORRELATION_HEADER, DomainError, isTemporaryError, runWithCorrelationId } from '@aia/platform';
 import { AlertService } from '../alerts/alert.service';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
 import { OPEN_EVENT_STATES } from '../inbox/stored-event';
@@ -48,7 +48,10 @@ export class EventProcessor {
     }
     const attempt = await inbox.startAttempt(event.id);
     try {
-      await handler.handle(event);
+      // Logs and upstream calls of the handler carry the delivering request's correlation id.
+      await runWithCorrelationId(event.headers[CORRELATION_HEADER] ?? `event:${event.id}`, () =>
+        handler.handle(event),
+      );
       await inbox.finishAttempt(event.id, attempt, { state: 'done' });
     } catch (err) {
       const { permanent } = classifyJobError(err);

@@ -8,7 +8,14 @@ import { CanActivate, DynamicModule } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
-import { AppConfig, AppConfigModule, configureHttpApp, loadAppConfig, Platform } from '@aia/platform';
+import {
+  AppConfig,
+  AppConfigModule,
+  configureHttpApp,
+  fastifyAdapterOptions,
+  loadAppConfig,
+  Platform,
+} from '@aia/platform';
 import { EventsModule } from '../events.module';
 import { EventsModuleOptions } from '../events-options';
 import { FAST_TUNING } from '../queue/job-queue.contract';
@@ -52,7 +59,7 @@ export async function startEventsApp(
     ],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    new FastifyAdapter({ bodyLimit: 1048576 }),
+    new FastifyAdapter(fastifyAdapterOptions()),
     {
       rawBody: true,
       logger: false,
