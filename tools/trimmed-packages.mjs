@@ -46,11 +46,19 @@ const SWAGGER_LAZY_LOADER = /libs\/platform\/src\/lib\/http-app\/openapi-docs\.t
  */
 async function namesImportedFrom(root, pkg, skip) {
   const names = new Set();
-  const pattern = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*'${pkg}'`, 'g');
+  const quoted = `['"]${pkg.replace('/', '\\/')}['"]`;
+  const pattern = new RegExp(`import\\s+(?:[\\w$]+\\s*,\\s*)?\\{([^}]*)\\}\\s*from\\s*${quoted}`, 'g');
+  // A namespace or default import would need the whole package: refuse it rather than ship a module without it.
+  const whole = new RegExp(`import\\s+(?:\\*\\s+as\\s+[\\w$]+|[\\w$]+)\\s+from\\s*${quoted}`);
   for (const dir of SOURCE_DIRS) {
     for (const file of await readdir(resolve(root, dir), { recursive: true })) {
       if (!file.endsWith('.ts') || file.endsWith('.spec.ts') || skip?.test(`${dir}/${file}`)) continue;
       const source = await readFile(resolve(root, dir, file), 'utf8');
+      if (whole.test(source)) {
+        throw new Error(
+          `${dir}/${file}: import named exports from ${pkg} (the bundle carries a trimmed copy)`,
+        );
+      }
       for (const m of source.matchAll(pattern)) {
         for (const part of m[1].split(',')) {
           const name = part.trim().split(/\s+as\s+/)[0];
