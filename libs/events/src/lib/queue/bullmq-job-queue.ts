@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { backoffDelay } from './backoff';
+import { QueueListeners } from './queue-listeners';
 import type { RedisConnection } from './redis-connection';
 import { classifyJobError, describeError } from './job-errors';
 import {
@@ -16,7 +17,7 @@ import {
   JobListQuery,
   JobPage,
 } from './job-queue';
-import type { JobLifecycleEvent, JobQueue, JobRecord, JobState, QueueTuning } from './job-queue';
+import type { JobQueue, JobRecord, JobState, QueueTuning } from './job-queue';
 
 /** What is stored as BullMQ job data: the caller's data plus our key bookkeeping. */
 interface Envelope {
@@ -69,13 +70,12 @@ export function toBullId(id: string): string {
 export class BullMqJobQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly logger = new Logger('BullMqJobQueue');
+  private readonly listeners = new QueueListeners(this.logger);
   private readonly tuning: QueueTuning;
   private readonly queue: Queue;
   private readonly redis: Redis;
   private worker?: Worker;
   private readonly handlers = new Map<string, JobHandler<unknown>>();
-  private readonly listeners: JobLifecycleListener[] = [];
-  private readonly faultListeners: QueueFaultListener[] = [];
   private readonly ns: string;
   private closed = false;
   /** Errors run() already announced (retrying or dead); BullMQ's 'failed' event must not repeat them. */
@@ -89,7 +89,7 @@ export class BullMqJobQueue implements JobQueue {
   ) {
     this.tuning = { ...DEFAULT_QUEUE_TUNING, ...tuning };
     this.queue = new Queue(queueName, { connection: { ...connection }, prefix });
-    this.queue.on('error', (err) => this.fault(err, 'job queue connection'));
+    this.queue.on('error', (err) => this.listeners.fault(err, 'job queue connection'));
     this.redis = new Redis({ ...connection, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
     this.redis.on('error', () => undefined); // surfaced by the failing command instead
     this.ns = `${prefix}:${queueName}:x`;
@@ -139,7 +139,7 @@ export class BullMqJobQueue implements JobQueue {
         backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, this.tuning.backoff),
       },
     });
-    this.worker.on('error', (err) => this.fault(err, 'job queue worker'));
+    this.worker.on('error', (err) => this.listeners.fault(err, 'job queue worker'));
     // Failures BullMQ decides on its own (a job stalled past maxStalledCount, a lost lock) never went
     // through run(): announce them as dead letters too, or the inbox would show them running forever.
     this.worker.on('failed', (job, err) => {
@@ -147,7 +147,7 @@ export class BullMqJobQueue implements JobQueue {
       void job.getState().then((state) => {
         if (state !== 'failed') return;
         const record: JobRecord = { ...this.toRecord(job, 'failed'), lastError: describeError(err) };
-        this.emit({ type: 'dead', job: record, durationMs: 0, error: err });
+        this.listeners.emit({ type: 'dead', job: record, durationMs: 0, error: err });
       });
     });
     await this.worker.waitUntilReady();
@@ -254,22 +254,11 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   onEvent(listener: JobLifecycleListener): void {
-    this.listeners.push(listener);
+    this.listeners.onEvent(listener);
   }
 
   onFault(listener: QueueFaultListener): void {
-    this.faultListeners.push(listener);
-  }
-
-  private fault(err: unknown, context: string): void {
-    this.logger.error(`${context}: ${describeError(err)}`);
-    for (const l of this.faultListeners) {
-      try {
-        l(err, context);
-      } catch {
-        // An alerting failure must not stop the queue.
-      }
-    }
+    this.listeners.onFault(listener);
   }
 
   async ping(): Promise<void> {
@@ -338,7 +327,7 @@ export class BullMqJobQueue implements JobQueue {
       const after: JobRecord = final
         ? { ...record, state: 'dead', lastError: error, finishedAt: Date.now() }
         : { ...record, state: 'delayed', lastError: error };
-      this.emit({
+      this.listeners.emit({
         type: final ? 'dead' : 'retrying',
         job: after,
         durationMs: Date.now() - started,
@@ -354,7 +343,7 @@ export class BullMqJobQueue implements JobQueue {
       throw rethrown;
     }
     if (envelope.k) await this.redis.zrem(this.k(`key:${envelope.k}`), envelope.id);
-    this.emit({
+    this.listeners.emit({
       type: 'completed',
       job: { ...record, state: 'completed', finishedAt: Date.now() },
       durationMs: Date.now() - started,
@@ -406,16 +395,6 @@ export class BullMqJobQueue implements JobQueue {
 
   private k(suffix: string): string {
     return `${this.ns}:${suffix}`;
-  }
-
-  private emit(event: JobLifecycleEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.logger.error(`job listener failed: ${describeError(err)}`);
-      }
-    }
   }
 
   private toRecord(job: Job, bullState: string): JobRecord {

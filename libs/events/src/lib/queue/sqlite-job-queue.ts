@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { SqliteDb, SqliteTransaction } from '../store/sqlite-database';
 import { backoffDelay } from './backoff';
+import { QueueListeners } from './queue-listeners';
 import { classifyJobError, describeError } from './job-errors';
 import {
   DEFAULT_QUEUE_TUNING,
@@ -14,7 +15,7 @@ import {
   JobListQuery,
   JobPage,
 } from './job-queue';
-import type { JobLifecycleEvent, JobQueue, JobRecord, JobState, QueueTuning } from './job-queue';
+import type { JobQueue, JobRecord, JobState, QueueTuning } from './job-queue';
 
 interface JobRow {
   seq: number;
@@ -68,11 +69,10 @@ CREATE INDEX IF NOT EXISTS jobs_in_order ON jobs(queue, state, order_at, seq);
 export class SqliteJobQueue implements JobQueue {
   readonly kind = 'sqlite' as const;
   private readonly logger = new Logger('SqliteJobQueue');
+  private readonly listeners = new QueueListeners(this.logger);
   private readonly tuning: QueueTuning;
   private readonly owner = randomUUID();
   private readonly handlers = new Map<string, JobHandler<unknown>>();
-  private readonly listeners: JobLifecycleListener[] = [];
-  private readonly faultListeners: QueueFaultListener[] = [];
   private readonly running = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
   /** A poll is already scheduled to run at once (kick()). */
@@ -199,22 +199,11 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   onEvent(listener: JobLifecycleListener): void {
-    this.listeners.push(listener);
+    this.listeners.onEvent(listener);
   }
 
   onFault(listener: QueueFaultListener): void {
-    this.faultListeners.push(listener);
-  }
-
-  private fault(err: unknown, context: string): void {
-    this.logger.error(`${context}: ${describeError(err)}`);
-    for (const l of this.faultListeners) {
-      try {
-        l(err, context);
-      } catch {
-        // An alerting failure must not stop the queue.
-      }
-    }
+    this.listeners.onFault(listener);
   }
 
   async ping(): Promise<void> {
@@ -263,7 +252,7 @@ export class SqliteJobQueue implements JobQueue {
     try {
       this.claimAndRun();
     } catch (err) {
-      this.fault(err, 'job queue poll');
+      this.listeners.fault(err, 'job queue poll');
     }
     if (this.started && !this.stopping && !this.timer) this.schedule(this.tuning.pollIntervalMs);
   }
@@ -279,7 +268,7 @@ export class SqliteJobQueue implements JobQueue {
     // IMMEDIATE takes the write lock first, so two processes sharing the file never claim the same job.
     const claimed = this.claimTx.immediate(now, free);
     for (const row of claimed.dead) {
-      this.emit({
+      this.listeners.emit({
         type: 'dead',
         job: this.toRecord(row),
         durationMs: 0,
@@ -318,7 +307,12 @@ export class SqliteJobQueue implements JobQueue {
       if (!this.db.open) return;
       const done = this.stmts.complete.get({ id: row.id, owner: this.owner, now: Date.now() }) as
         JobRow | undefined;
-      if (done) this.emit({ type: 'completed', job: this.toRecord(done), durationMs: Date.now() - started });
+      if (done)
+        this.listeners.emit({
+          type: 'completed',
+          job: this.toRecord(done),
+          durationMs: Date.now() - started,
+        });
     } catch (err) {
       clearInterval(renew);
       if (!this.db.open) return;
@@ -334,23 +328,13 @@ export class SqliteJobQueue implements JobQueue {
         error: describeError(err),
       }) as JobRow | undefined;
       if (after) {
-        this.emit({
+        this.listeners.emit({
           type: final ? 'dead' : 'retrying',
           job: this.toRecord(after),
           durationMs: now - started,
           error: err,
           unexpected,
         });
-      }
-    }
-  }
-
-  private emit(event: JobLifecycleEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.logger.error(`job listener failed: ${describeError(err)}`);
       }
     }
   }
