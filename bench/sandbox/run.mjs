@@ -9,13 +9,14 @@
 // packages left external) into tmp/bench-sandbox/, then each target runs in its own child process while
 // autocannon drives it from this process. Prints a JSON summary on stdout (progress goes to stderr).
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startChildTarget, stopChildTarget } from '../support/child-target.mjs';
 import { build } from 'esbuild';
+import { machineFacts, median } from '../support/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -147,7 +148,6 @@ for (let round = 0; round < rounds; round++) {
     );
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const results = names.map((name) => {
   const runs = samples.get(name);
   const medianRun = runs.find(
@@ -164,11 +164,7 @@ const results = names.map((name) => {
 });
 const baselineRps = results.find((r) => r.name === 'baseline')?.requestsPerSecMedian;
 const summary = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: cpus().length,
-  loadAverage1mBefore: Number(loadBefore.toFixed(2)),
-  loadAverage1mAfter: Number(loadavg()[0].toFixed(2)),
+  ...machineFacts(loadBefore),
   settings: {
     durationSeconds: duration,
     warmupSeconds: warmup,

@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { median } from '../support/stats.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
@@ -58,8 +59,6 @@ async function once(bundle) {
     await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
   }
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const build = (entry, out) =>
   execFileSync(process.execPath, ['tools/build-node-app.mjs', entry, out], { cwd: root, stdio: 'ignore' });

@@ -13,13 +13,14 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startChildTarget, stopChildTarget } from '../support/child-target.mjs';
 import { bundleNodeApp } from '../../tools/build-node-app.mjs';
+import { machineFacts, median } from '../support/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -164,7 +165,6 @@ async function phase(bundleFile, kind, overallRate) {
 
 /** Requests per max-throughput run, sized so a run lasts about --duration seconds on this machine. */
 const maxGuess = { bare: 1500, api: 900 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 const bundleFile = await bundle();
 log(`bundled ${bundleFile}`);
@@ -203,11 +203,7 @@ const allRuns = (kind) => samples[kind].flatMap((r) => [r.max, r.fixed]);
 const ratio = Number((out.api.max.requestsPerSec / out.bare.max.requestsPerSec).toFixed(2));
 const storedMatches = allRuns('api').every((r) => r.stored === r.acknowledged);
 const summary = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: cpus().length,
-  loadAverage1mBefore: Number(loadBefore.toFixed(2)),
-  loadAverage1mAfter: Number(loadavg()[0].toFixed(2)),
+  ...machineFacts(loadBefore),
   settings: {
     durationSeconds: duration,
     warmupSeconds: warmup,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleNodeApp } from '../../tools/build-node-app.mjs';
+import { median } from '../support/stats.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
@@ -31,7 +32,6 @@ for (let i = 0; i < Number(args.rounds); i++) {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const pick = (part, field) => median(runs.map((r) => r[part][field]));
 console.log(
   JSON.stringify(
