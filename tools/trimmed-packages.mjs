@@ -40,30 +40,37 @@ const SOURCE_DIRS = ['apps', 'libs'];
 const SWAGGER_DECORATORS = 'node_modules/@nestjs/swagger/dist/decorators/index.js';
 const SWAGGER_LAZY_LOADER = /libs\/platform\/src\/lib\/http-app\/openapi-docs\.ts$/;
 
+/** The sources (tests excluded); each build reads them once, however many trimmed packages scan them. */
+async function readSources(root) {
+  const files = [];
+  for (const dir of SOURCE_DIRS) {
+    for (const file of await readdir(resolve(root, dir), { recursive: true })) {
+      if (!file.endsWith('.ts') || file.endsWith('.spec.ts')) continue;
+      files.push({ path: `${dir}/${file}`, source: await readFile(resolve(root, dir, file), 'utf8') });
+    }
+  }
+  return files;
+}
+
 /**
  * Value names imported from `pkg` in the sources (tests and type-only imports excluded), e.g.
  * `import { IsInt } from 'pkg'`; files matching `skip` are left out.
  */
-async function namesImportedFrom(root, pkg, skip) {
+async function namesImportedFrom(sources, pkg, skip) {
   const names = new Set();
   const quoted = `['"]${pkg.replace('/', '\\/')}['"]`;
   const pattern = new RegExp(`import\\s+(?:[\\w$]+\\s*,\\s*)?\\{([^}]*)\\}\\s*from\\s*${quoted}`, 'g');
   // A namespace or default import would need the whole package: refuse it rather than ship a module without it.
   const whole = new RegExp(`import\\s+(?:\\*\\s+as\\s+[\\w$]+|[\\w$]+)\\s+from\\s*${quoted}`);
-  for (const dir of SOURCE_DIRS) {
-    for (const file of await readdir(resolve(root, dir), { recursive: true })) {
-      if (!file.endsWith('.ts') || file.endsWith('.spec.ts') || skip?.test(`${dir}/${file}`)) continue;
-      const source = await readFile(resolve(root, dir, file), 'utf8');
-      if (whole.test(source)) {
-        throw new Error(
-          `${dir}/${file}: import named exports from ${pkg} (the bundle carries a trimmed copy)`,
-        );
-      }
-      for (const m of source.matchAll(pattern)) {
-        for (const part of m[1].split(',')) {
-          const name = part.trim().split(/\s+as\s+/)[0];
-          if (name && !name.startsWith('type ')) names.add(name);
-        }
+  for (const { path, source } of await sources()) {
+    if (skip?.test(path)) continue;
+    if (whole.test(source)) {
+      throw new Error(`${path}: import named exports from ${pkg} (the bundle carries a trimmed copy)`);
+    }
+    for (const m of source.matchAll(pattern)) {
+      for (const part of m[1].split(',')) {
+        const name = part.trim().split(/\s+as\s+/)[0];
+        if (name && !name.startsWith('type ')) names.add(name);
       }
     }
   }
@@ -93,6 +100,8 @@ async function cjsReExports(indexFile) {
 }
 
 export function trimmedPackagesPlugin(root) {
+  let read;
+  const sources = () => (read ??= readSources(root));
   const filter = new RegExp(`^(${Object.keys(TRIMMED_PACKAGES).join('|')})$`);
   return {
     name: 'trimmed-packages',
@@ -105,9 +114,9 @@ export function trimmedPackagesPlugin(root) {
       b.onLoad({ filter: /.*/, namespace: 'swagger-decorators' }, async () => {
         const decorators = resolve(root, SWAGGER_DECORATORS);
         const available = new Set(Object.keys(createRequire(import.meta.url)(decorators)));
-        const missing = [...(await namesImportedFrom(root, '@nestjs/swagger', SWAGGER_LAZY_LOADER))].filter(
-          (n) => !available.has(n),
-        );
+        const missing = [
+          ...(await namesImportedFrom(sources, '@nestjs/swagger', SWAGGER_LAZY_LOADER)),
+        ].filter((n) => !available.has(n));
         if (missing.length) {
           return {
             errors: [
@@ -142,7 +151,7 @@ export function trimmedPackagesPlugin(root) {
       );
       b.onLoad({ filter: /.*/, namespace: 'cjs-subset' }, async (args) => {
         const available = await cjsReExports(resolve(root, CJS_SUBSET_PACKAGES[args.path]));
-        const names = [...(await namesImportedFrom(root, args.path))];
+        const names = [...(await namesImportedFrom(sources, args.path))];
         const missing = names.filter((n) => !available[n]);
         if (missing.length)
           return { errors: [{ text: `${missing.join(', ')}: not a plain re-export of ${args.path}` }] };
@@ -157,7 +166,7 @@ export function trimmedPackagesPlugin(root) {
       // kept whole; built on its own from an ES entry, everything not re-exported is dropped.
       b.onLoad({ filter: /.*/, namespace: 'trimmed' }, async (args) => {
         const { esm, keep } = TRIMMED_PACKAGES[args.path];
-        const names = new Set([...keep, ...(await namesImportedFrom(root, args.path))]);
+        const names = new Set([...keep, ...(await namesImportedFrom(sources, args.path))]);
         const out = await build({
           stdin: {
             contents: `export { ${[...names].join(', ')} } from ${JSON.stringify(resolve(root, esm))};`,
