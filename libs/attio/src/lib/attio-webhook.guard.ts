@@ -5,6 +5,7 @@ import {
   acceptWebhook,
   firstHeader,
   hexDigestsEqual,
+  jsonPayloadOf,
   malformedWebhook,
   pickHeaders,
   rejectWebhook,
@@ -65,7 +66,7 @@ export class AttioWebhookGuard implements CanActivate {
     const rawBody = raw.toString('utf8');
     let payload: { events?: Array<{ event_type?: unknown }> };
     try {
-      payload = JSON.parse(rawBody) as typeof payload;
+      payload = jsonPayloadOf(req, rawBody) as typeof payload;
     } catch {
       return malformedWebhook('attio', 'Attio webhook body is not JSON');
     }

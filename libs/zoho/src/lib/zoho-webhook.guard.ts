@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import {
   acceptWebhook,
   firstHeader,
+  jsonPayloadOf,
   malformedWebhook,
   pickHeaders,
   rejectWebhook,
@@ -44,7 +45,7 @@ export class ZohoWebhookGuard implements CanActivate {
     const rawBody = raw.toString('utf8');
     let payload: { event_id?: unknown; event_type?: unknown };
     try {
-      payload = JSON.parse(rawBody) as typeof payload;
+      payload = jsonPayloadOf(req, rawBody) as typeof payload;
     } catch {
       return malformedWebhook('zoho', 'Zoho webhook body is not JSON');
     }

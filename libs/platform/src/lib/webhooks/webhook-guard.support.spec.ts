@@ -7,6 +7,7 @@ import {
   acceptWebhook,
   firstHeader,
   hexDigestsEqual,
+  jsonPayloadOf,
   malformedWebhook,
   pickHeaders,
   rejectWebhook,
@@ -55,6 +56,18 @@ describe('webhook guard support', () => {
       { platform: 'zoho', reason: 'invalid_signature', ip: '10.0.0.1', url: '/webhooks/zoho' },
       'Zoho webhook rejected',
     );
+  });
+
+  it('reuses the body the JSON parser produced and parses the raw body otherwise', () => {
+    const parsed = { event_id: 'from-parser' };
+    const raw = '{"event_id":"from-raw"}';
+    const json = { 'content-type': 'application/json; charset=utf-8' };
+    expect(jsonPayloadOf({ body: parsed, headers: json }, raw)).toBe(parsed);
+    // A form body parsed by another parser is not the JSON document: the raw bytes decide.
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect(jsonPayloadOf({ body: { event_id: 'x' }, headers: form }, raw)).toEqual({ event_id: 'from-raw' });
+    expect(jsonPayloadOf({ headers: json }, raw)).toEqual({ event_id: 'from-raw' });
+    expect(() => jsonPayloadOf({ body: { a: 1 }, headers: form }, 'a=1')).toThrow(SyntaxError);
   });
 
   it('answers malformed signed bodies with 400', () => {

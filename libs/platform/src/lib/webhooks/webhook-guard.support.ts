@@ -16,6 +16,21 @@ export function firstHeader(headers: HeaderBag, name: string): string | undefine
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** The content types Fastify's default JSON parser handles (`application/json`, with or without parameters). */
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * The JSON payload of a verified webhook. When Fastify's JSON parser already ran (a JSON content type), its
+ * result is the same document as the raw bytes the signature was checked over, so it is reused rather than
+ * parsed a second time on the hot path; otherwise (a guard called directly, another content type) the raw
+ * body is parsed here. Throws SyntaxError when it is not JSON.
+ */
+export function jsonPayloadOf(req: { body?: unknown; headers: HeaderBag }, rawBody: string): unknown {
+  const type = firstHeader(req.headers, 'content-type');
+  if (req.body !== undefined && type !== undefined && JSON_TYPE.test(type)) return req.body;
+  return JSON.parse(rawBody) as unknown;
+}
+
 /** Only the named headers, to store with an event (never Authorization or cookies). */
 export function pickHeaders(headers: HeaderBag, names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
