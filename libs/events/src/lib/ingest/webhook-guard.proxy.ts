@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { lastValueFrom } from 'rxjs';
 import { DomainError, ErrorCode } from '@aia/platform';
 import type { Platform } from '@aia/platform';
 import { WEBHOOK_GUARDS } from '../events-options';
@@ -22,11 +23,18 @@ abstract class WebhookGuardProxy implements CanActivate {
     private readonly drain: DrainState,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): ReturnType<CanActivate['canActivate']> {
     if (this.drain.isDraining)
       throw new DomainError(ErrorCode.ServiceUnavailable, 'Shutting down; retry shortly');
-    const guard = await this.guard();
-    return Boolean(await guard.canActivate(context));
+    // Once resolved, the guard's own answer is passed on as is (Nest awaits promises and observables):
+    // no extra promises on the webhook hot path.
+    if (this.resolved) return this.resolved.canActivate(context);
+    return this.firstActivation(context);
+  }
+
+  private async firstActivation(context: ExecutionContext): Promise<boolean> {
+    const result = await (await this.guard()).canActivate(context);
+    return typeof result === 'boolean' ? result : lastValueFrom(result);
   }
 
   private async guard(): Promise<CanActivate> {
