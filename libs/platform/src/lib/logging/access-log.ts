@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
+import { PRE_SCRUBBED, scrubString } from './redact';
 
 /** Health probes (Render polls every few seconds) are not logged. */
 export const UNLOGGED_PREFIX = '/health';
@@ -18,12 +19,16 @@ export function registerAccessLog(fastify: FastifyInstance): void {
     if (log && !req.url.startsWith(UNLOGGED_PREFIX)) {
       const status = reply.statusCode;
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      // Scrubbed here, field by field (the id may come from the caller's header, the URL from anyone), so the
+      // logger's redaction walk can skip this line: it ran on every webhook.
+      const id = scrubString(req.id);
       log[level](
         {
-          req: { id: req.id, method: req.method, url: req.url },
+          req: { id, method: req.method, url: scrubString(req.url) },
           res: { statusCode: status },
           responseTime: Math.round(reply.elapsedTime),
-          correlationId: req.id,
+          correlationId: id,
+          [PRE_SCRUBBED]: true,
         },
         'request completed',
       );

@@ -108,6 +108,21 @@ describe('LoggingModule with the HTTP app', () => {
     });
   });
 
+  it('scrubs card numbers and credentials from the access line (URL and caller-given correlation id)', async () => {
+    await app.inject({
+      method: 'GET',
+      url: '/things?memo=4111111111111111',
+      headers: { 'x-correlation-id': '5555555555554444' },
+    });
+    await settle();
+    const access = lines.find((l) => l.msg === 'request completed');
+    expect(access).toMatchObject({
+      req: { url: '/things?memo=[REDACTED_PAN]', id: '[REDACTED_PAN]' },
+      correlationId: '[REDACTED_PAN]',
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/4111111111111111|5555555555554444/);
+  });
+
   it('censors secret keys at any depth and card numbers in any string', async () => {
     const res = await app.inject({ method: 'GET', url: '/things' });
     await settle();

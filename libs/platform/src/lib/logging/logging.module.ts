@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CORRELATION_HEADER, getCorrelationId } from './correlation';
-import { scrubObject, scrubString } from './redact';
+import { scrubLogLine, scrubString } from './redact';
 
 /** A correlation id from the caller is kept only if it looks like an id, so logs can't be polluted. */
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -55,7 +55,7 @@ export class LoggingModule {
                 }),
                 res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
               },
-              formatters: { log: (obj: Record<string, unknown>) => scrubObject(obj) },
+              formatters: { log: scrubLogLine },
               transport:
                 config.nodeEnv === 'production' || opts.destination
                   ? undefined

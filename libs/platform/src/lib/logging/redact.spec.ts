@@ -1,4 +1,4 @@
-import { scrubObject, scrubString } from './redact';
+import { PRE_SCRUBBED, scrubLogLine, scrubObject, scrubString } from './redact';
 
 describe('log redaction', () => {
   it('removes Luhn-valid card numbers in any grouping but keeps other numbers', () => {
@@ -22,5 +22,12 @@ describe('log redaction', () => {
     expect(out.note).toBe('paid with [REDACTED_PAN]');
     expect(out.list).toEqual(['[REDACTED_PAN]']);
     expect(out.live).toBe(live);
+  });
+
+  it('walks every log line except those built already scrubbed', () => {
+    const plain = { token: 'abc', note: '4111111111111111' };
+    expect(scrubLogLine(plain)).toEqual({ token: '[REDACTED]', note: '[REDACTED_PAN]' });
+    const built = { url: '/webhooks/zoho', [PRE_SCRUBBED]: true };
+    expect(scrubLogLine(built)).toBe(built);
   });
 });
