@@ -3,11 +3,12 @@
 //   node tmp/bench-webhook-ingest/targets.js <api|bare> <dataDir>
 // `api` is the real API (createApiApp from apps/api), logging at its production default (info, JSON).
 // `bare` is plain Fastify doing the same HMAC check and the same SQLite writes (inbox row + job row,
-// through the same store classes). The child reports its URL over IPC and serves until told to stop.
+// through the same store classes, with the same content: the headers the Zoho guard keeps and a
+// correlation id, as the API stores them). The child reports its URL over IPC and serves until told to stop.
 import 'reflect-metadata';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
-import { AppConfig, loadAppConfig } from '@aia/platform';
+import { AppConfig, loadAppConfig, pickHeaders } from '@aia/platform';
 import { createApiApp } from '../../apps/api/src/app/create-api-app';
 import {
   EVENT_JOB,
@@ -27,6 +28,8 @@ interface Running {
 }
 
 const [kind, dataDir] = process.argv.slice(2);
+/** What ZohoWebhookGuard keeps with a stored event (besides the correlation id). */
+const KEPT_HEADERS = ['content-type', 'user-agent', 'x-zoho-webhook-signature'];
 const workers = process.env['BENCH_WORKERS'] !== '0';
 
 function config(): AppConfig {
@@ -75,7 +78,10 @@ async function bare(): Promise<Running> {
         type: payload.event_type,
         payload,
         rawBody: raw.toString('utf8'),
-        headers: { 'content-type': String(req.headers['content-type']) },
+        headers: {
+          ...pickHeaders(req.headers, KEPT_HEADERS),
+          'x-correlation-id': randomUUID(),
+        },
         receivedAt: new Date().toISOString(),
       },
       state: 'pending',
