@@ -78,6 +78,25 @@ describe('SqliteJobQueue specifics', () => {
     await env.dispose();
   });
 
+  it('marks finished jobs completed (in the next claim transaction) before announcing them', async () => {
+    const env = sqliteEnv();
+    const db = openSqlite(env.file);
+    const q = new SqliteJobQueue(db, { ...FAST_TUNING, concurrency: 4 });
+    const stateInDb = (id: string) =>
+      (db.prepare('SELECT state FROM jobs WHERE id = ?').get(id) as { state: string }).state;
+    const seenAtEvent: string[] = [];
+    q.onEvent((e) => seenAtEvent.push(`${e.type}:${stateInDb(e.job.id)}`));
+    q.process('quick', async () => undefined);
+    const ids = [];
+    for (let i = 0; i < 8; i++) ids.push((await q.enqueue('quick', {})).id);
+    await q.start();
+    await waitFor(() => seenAtEvent.length === ids.length);
+    expect(seenAtEvent).toEqual(ids.map(() => 'completed:completed'));
+    await q.stop(0);
+    db.close();
+    await env.dispose();
+  });
+
   it('keeps jobs on disk across a reopen', async () => {
     const env = sqliteEnv();
     const q = await env.create(FAST_TUNING);

@@ -74,6 +74,13 @@ export class SqliteJobQueue implements JobQueue {
   private readonly owner = randomUUID();
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Jobs whose handler succeeded, marked completed by the next claim transaction (kicked at once) or by
+   * stop(): one commit for the completions and the next claims instead of a commit per completion. Until
+   * then the row stays active under its lease; a crash in between runs the job again, which at-least-once
+   * delivery allows anyway (the event handlers are idempotent).
+   */
+  private readonly succeeded: Array<{ id: string; started: number }> = [];
   private timer?: NodeJS.Timeout;
   /** A poll is already scheduled to run at once (kick()). */
   private pollingNow = false;
@@ -85,7 +92,11 @@ export class SqliteJobQueue implements JobQueue {
 
   /** Built once (see the constructor): wrapping it per poll cost ~15 µs each time. */
   private readonly claimTx: SqliteTransaction<
-    (now: number, free: number) => { rows: JobRow[]; dead: JobRow[] }
+    (
+      now: number,
+      free: number,
+      succeeded: Array<{ id: string; started: number }>,
+    ) => { rows: JobRow[]; dead: JobRow[]; completed: Array<{ row: JobRow; started: number }> }
   >;
 
   constructor(
@@ -96,27 +107,66 @@ export class SqliteJobQueue implements JobQueue {
     this.tuning = { ...DEFAULT_QUEUE_TUNING, ...tuning };
     db.exec(SCHEMA);
     this.stmts = prepareStatements(db);
-    this.claimTx = db.transaction((now: number, free: number) => {
-      // Expired leases are looked for a few times per lease period, not on every claim.
-      let dead: JobRow[] = [];
-      if (now - this.lastReclaim >= this.tuning.leaseMs / 4) {
-        this.lastReclaim = now;
-        this.stmts.reclaim.run({ queue: this.queueName, now });
-        dead = this.stmts.reclaimDead.all({ queue: this.queueName, now }) as JobRow[];
-      }
-      const due = this.stmts.due.all({
-        queue: this.queueName,
-        now,
-        names: JSON.stringify([...this.handlers.keys()]),
-        limit: free,
-      }) as JobRow[];
-      const rows = due
-        .map((r) =>
-          this.stmts.claim.get({ seq: r.seq, owner: this.owner, leaseUntil: now + this.tuning.leaseMs }),
-        )
-        .filter((r): r is JobRow => r !== undefined);
-      return { rows, dead };
-    });
+    this.claimTx = db.transaction(
+      (now: number, free: number, succeeded: Array<{ id: string; started: number }>) => {
+        // First the jobs that finished since the last claim: a job of the same key may be due next.
+        const completed = this.completeIn(succeeded, now);
+        if (free <= 0 || this.handlers.size === 0) return { rows: [], dead: [], completed };
+        // Expired leases are looked for a few times per lease period, not on every claim.
+        let dead: JobRow[] = [];
+        if (now - this.lastReclaim >= this.tuning.leaseMs / 4) {
+          this.lastReclaim = now;
+          this.stmts.reclaim.run({ queue: this.queueName, now });
+          dead = this.stmts.reclaimDead.all({ queue: this.queueName, now }) as JobRow[];
+        }
+        const due = this.stmts.due.all({
+          queue: this.queueName,
+          now,
+          names: JSON.stringify([...this.handlers.keys()]),
+          limit: free,
+        }) as JobRow[];
+        const rows = due
+          .map((r) =>
+            this.stmts.claim.get({ seq: r.seq, owner: this.owner, leaseUntil: now + this.tuning.leaseMs }),
+          )
+          .filter((r): r is JobRow => r !== undefined);
+        return { rows, dead, completed };
+      },
+    );
+    this.completeTx = db.transaction((succeeded: Array<{ id: string; started: number }>) =>
+      this.completeIn(succeeded, Date.now()),
+    );
+  }
+
+  private readonly completeTx: SqliteTransaction<
+    (succeeded: Array<{ id: string; started: number }>) => Array<{ row: JobRow; started: number }>
+  >;
+
+  /** Marks succeeded jobs completed (inside a transaction); rows this worker no longer owns are skipped. */
+  private completeIn(
+    succeeded: Array<{ id: string; started: number }>,
+    now: number,
+  ): Array<{ row: JobRow; started: number }> {
+    const out: Array<{ row: JobRow; started: number }> = [];
+    for (const { id, started } of succeeded) {
+      const row = this.stmts.complete.get({ id, owner: this.owner, now }) as JobRow | undefined;
+      if (row) out.push({ row, started });
+    }
+    return out;
+  }
+
+  /** Announces completions once their transaction committed. */
+  private emitCompleted(completed: Array<{ row: JobRow; started: number }>, now: number): void {
+    for (const { row, started } of completed) {
+      this.listeners.emit({ type: 'completed', job: this.toRecord(row, now), durationMs: now - started });
+    }
+  }
+
+  /** Applies completions still waiting for a claim (stop, close). */
+  private flushSucceeded(): void {
+    if (!this.succeeded.length || !this.db.open) return;
+    const batch = this.succeeded.splice(0);
+    this.emitCompleted(this.completeTx.immediate(batch), Date.now());
   }
 
   async enqueue<T>(name: string, data: T, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
@@ -216,11 +266,12 @@ export class SqliteJobQueue implements JobQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pollingNow = false;
-    if (this.running.size === 0) return;
+    if (this.running.size === 0) return this.flushSucceeded();
     const all = Promise.allSettled([...this.running.values()]);
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise<void>((r) => (timeout = setTimeout(r, graceMs)))]);
     if (timeout) clearTimeout(timeout);
+    this.flushSucceeded();
     // Whatever still runs goes back to the queue now rather than after its lease: the next process
     // (or this one after restart) runs it again; handlers are idempotent.
     for (const id of this.running.keys()) {
@@ -264,9 +315,18 @@ export class SqliteJobQueue implements JobQueue {
       this.lastPrune = now;
       this.stmts.prune.run({ queue: this.queueName, before: now - this.tuning.retentionMs });
     }
-    if (free <= 0 || this.handlers.size === 0) return;
+    if ((free <= 0 || this.handlers.size === 0) && !this.succeeded.length) return;
     // IMMEDIATE takes the write lock first, so two processes sharing the file never claim the same job.
-    const claimed = this.claimTx.immediate(now, free);
+    const batch = this.succeeded.splice(0);
+    let claimed: ReturnType<typeof this.claimTx>;
+    try {
+      claimed = this.claimTx.immediate(now, free, batch);
+    } catch (err) {
+      // Nothing of the transaction was applied: the completions are tried again with the next poll.
+      this.succeeded.unshift(...batch);
+      throw err;
+    }
+    this.emitCompleted(claimed.completed, Date.now());
     for (const row of claimed.dead) {
       this.listeners.emit({
         type: 'dead',
@@ -305,14 +365,8 @@ export class SqliteJobQueue implements JobQueue {
       await handler(job);
       clearInterval(renew);
       if (!this.db.open) return;
-      const done = this.stmts.complete.get({ id: row.id, owner: this.owner, now: Date.now() }) as
-        JobRow | undefined;
-      if (done)
-        this.listeners.emit({
-          type: 'completed',
-          job: this.toRecord(done),
-          durationMs: Date.now() - started,
-        });
+      // Completed by the next claim transaction (kick() in run's caller) or by stop().
+      this.succeeded.push({ id: row.id, started });
     } catch (err) {
       clearInterval(renew);
       if (!this.db.open) return;
