@@ -97,6 +97,26 @@ describe('SqliteJobQueue specifics', () => {
     await env.dispose();
   });
 
+  it('reports a completion it cannot commit at stop as a fault, and still stops', async () => {
+    const env = sqliteEnv();
+    const db = openSqlite(env.file);
+    const q = new SqliteJobQueue(db, FAST_TUNING);
+    const faults: string[] = [];
+    q.onFault((_err, context) => faults.push(context));
+    let finish: () => void = () => undefined;
+    q.process('held', () => new Promise<void>((resolve) => (finish = resolve)));
+    await q.start();
+    const { id } = await q.enqueue('held', {});
+    await waitFor(async () => (await q.get(id))?.state === 'active');
+    const stopping = q.stop(2_000);
+    db.exec('DROP TABLE jobs');
+    finish();
+    await expect(stopping).resolves.toBeUndefined();
+    expect(faults).toEqual(['job completion']);
+    db.close();
+    await env.dispose();
+  });
+
   it('keeps jobs on disk across a reopen', async () => {
     const env = sqliteEnv();
     const q = await env.create(FAST_TUNING);

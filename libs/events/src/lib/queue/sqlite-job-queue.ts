@@ -166,7 +166,12 @@ export class SqliteJobQueue implements JobQueue {
   private flushSucceeded(): void {
     if (!this.succeeded.length || !this.db.open) return;
     const batch = this.succeeded.splice(0);
-    this.emitCompleted(this.completeTx.immediate(batch), Date.now());
+    try {
+      this.emitCompleted(this.completeTx.immediate(batch), Date.now());
+    } catch (err) {
+      // Stopping must go on (the store still closes); these jobs run again once their leases expire.
+      this.listeners.fault(err, 'job completion');
+    }
   }
 
   async enqueue<T>(name: string, data: T, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
