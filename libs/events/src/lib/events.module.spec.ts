@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { Registry } from 'prom-client';
@@ -5,7 +6,7 @@ import { computeZohoSignature, ZOHO_SIGNATURE_HEADER, ZohoModule } from '@aia/zo
 import { EventHandlerRegistry } from './handlers/event-handler.registry';
 import { EventsHealthIndicator } from './health/events-health.indicator';
 import { PermanentJobError } from './queue/job-errors';
-import { waitFor } from './queue/job-queue.contract';
+import { FAST_TUNING, waitFor } from './queue/job-queue.contract';
 import { eventsDbPath } from './store/sqlite-database';
 import { EVENTS_STORE, EventsStore } from './store/events-store';
 import { startAlertSink, startEventsApp } from './testing/events-test-app';
@@ -106,6 +107,24 @@ describe('EventsModule wiring', () => {
     } finally {
       await t.close();
       await sink.close();
+    }
+  });
+
+  it('warns at start when events would be deleted before their jobs, and only then', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const retention = { eventsMs: 100, intervalMs: 60_000, batch: 10 };
+    try {
+      await (await startEventsApp({ options: { retention } })).close();
+      await (
+        await startEventsApp({ options: { queue: { ...FAST_TUNING, retentionMs: 50 }, retention } })
+      ).close();
+      const about = warn.mock.calls.map((c) => String(c[0])).filter((m) => /shorter than queue/.test(m));
+      // Only the first app keeps events (100 ms) for less time than jobs (FAST_TUNING's retention).
+      expect(about).toEqual([
+        expect.stringMatching(/^retention\.eventsMs \(100\) is shorter than queue\.retentionMs/),
+      ]);
+    } finally {
+      warn.mockRestore();
     }
   });
 
