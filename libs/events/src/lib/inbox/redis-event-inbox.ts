@@ -4,7 +4,13 @@ import type { RedisConnection } from '../queue/redis-connection';
 import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
 import { defineInboxScripts } from './redis-inbox-scripts';
 import type { InboxScripts } from './redis-inbox-scripts';
-import { EVENT_STATES, eventJobId, OPEN_EVENT_STATES, PRUNABLE_EVENT_STATES } from './stored-event';
+import {
+  defaultEventKey,
+  EVENT_STATES,
+  eventJobId,
+  OPEN_EVENT_STATES,
+  PRUNABLE_EVENT_STATES,
+} from './stored-event';
 import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
 
 /**
@@ -53,7 +59,7 @@ export class RedisEventInbox implements EventInbox {
         updatedAt: new Date(now).toISOString(),
         attempts: 0,
         jobId: eventJobId(id),
-        key: key ?? `${webhook.platform}:${webhook.eventId}`,
+        key: key ?? defaultEventKey(webhook),
         payload: webhook.payload ?? null,
         rawBody: webhook.rawBody,
         headers: webhook.headers ?? {},

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Platform } from '@aia/platform';
 import type { SqliteDb } from '../store/sqlite-database';
 import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
-import { EVENT_STATES, eventJobId, PRUNABLE_EVENT_STATES } from './stored-event';
+import { defaultEventKey, EVENT_STATES, eventJobId, PRUNABLE_EVENT_STATES } from './stored-event';
 import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
 
 interface EventRow {
@@ -114,7 +114,7 @@ export class SqliteEventInbox implements EventInbox {
       state,
       receivedAt: webhook.receivedAt,
       now,
-      key: key ?? `${webhook.platform}:${webhook.eventId}`,
+      key: key ?? defaultEventKey(webhook),
       payload: JSON.stringify(webhook.payload ?? null),
       rawBody: webhook.rawBody,
       headers: JSON.stringify(webhook.headers ?? {}),

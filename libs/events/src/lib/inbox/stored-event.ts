@@ -64,6 +64,14 @@ export interface StoredEventDetail extends StoredEvent {
   attemptLog: EventAttempt[];
 }
 
+/**
+ * The ordering key of an event's job when its handler names none: the event itself, so unrelated events
+ * never wait for each other. Both inbox adapters store it (the admin API and the queue read it back).
+ */
+export function defaultEventKey(event: { platform: Platform; eventId: string }): string {
+  return `${event.platform}:${event.eventId}`;
+}
+
 export function eventJobId(id: string): string {
   return `event:${id}`;
 }
