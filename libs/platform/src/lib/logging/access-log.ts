@@ -19,12 +19,13 @@ export function registerAccessLog(fastify: FastifyInstance): void {
     if (log && !req.url.startsWith(UNLOGGED_PREFIX)) {
       const status = reply.statusCode;
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-      // Scrubbed here, field by field (the id may come from the caller's header, the URL from anyone), so the
-      // logger's redaction walk can skip this line: it ran on every webhook.
+      // Every string is scrubbed without the logger's redaction walk (a deep copy per line): the id here (it
+      // may come from the caller's header), the URL by the logger's `req` serializer, which runs on every
+      // `req` it is given (logging.module.ts).
       const id = scrubString(req.id);
       log[level](
         {
-          req: { id, method: req.method, url: scrubString(req.url) },
+          req: { id, method: req.method, url: req.url },
           res: { statusCode: status },
           responseTime: Math.round(reply.elapsedTime),
           correlationId: id,

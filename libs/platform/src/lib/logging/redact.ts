@@ -58,7 +58,7 @@ export function scrubObject<T>(value: T, depth = 0): T {
 
 /**
  * Marks a log object whose strings were scrubbed where it was built, so the per-line walk can skip it. Only for
- * lines of a fixed shape on the hot path (the access line: every string in it is scrubbed by access-log.ts).
+ * lines of a fixed shape on the hot path (the access line: access-log.ts and the `req` serializer scrub its strings).
  */
 export const PRE_SCRUBBED: unique symbol = Symbol('log line already scrubbed');
 
