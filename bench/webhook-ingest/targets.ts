@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import { AppConfig, loadAppConfig, pickHeaders } from '@aia/platform';
+import { ZOHO_KEPT_HEADERS } from '@aia/zoho';
 import { createApiApp } from '../../apps/api/src/app/create-api-app';
 import {
   EVENT_JOB,
@@ -28,8 +29,6 @@ interface Running {
 }
 
 const [kind, dataDir] = process.argv.slice(2);
-/** What ZohoWebhookGuard keeps with a stored event (besides the correlation id). */
-const KEPT_HEADERS = ['content-type', 'user-agent', 'x-zoho-webhook-signature'];
 const workers = process.env['BENCH_WORKERS'] !== '0';
 
 function config(): AppConfig {
@@ -78,10 +77,8 @@ async function bare(): Promise<Running> {
         type: payload.event_type,
         payload,
         rawBody: raw.toString('utf8'),
-        headers: {
-          ...pickHeaders(req.headers, KEPT_HEADERS),
-          'x-correlation-id': randomUUID(),
-        },
+        // What ZohoWebhookGuard keeps, plus the correlation id the API generates for a request without one.
+        headers: { ...pickHeaders(req.headers, ZOHO_KEPT_HEADERS), 'x-correlation-id': randomUUID() },
         receivedAt: new Date().toISOString(),
       },
       state: 'pending',

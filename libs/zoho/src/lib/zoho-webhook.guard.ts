@@ -15,7 +15,7 @@ import { ZOHO_MODULE_OPTIONS, ZohoModuleOptions } from './zoho.options';
 type ZohoWebhookRequest = RawBodyRequest<FastifyRequest> & RequestWithWebhook;
 
 /** Headers kept with the stored event (never Authorization or cookies). */
-const KEPT_HEADERS = ['content-type', 'user-agent', ZOHO_SIGNATURE_HEADER, 'x-correlation-id'];
+export const ZOHO_KEPT_HEADERS = ['content-type', 'user-agent', ZOHO_SIGNATURE_HEADER, 'x-correlation-id'];
 
 /**
  * Verifies `X-Zoho-Webhook-Signature` over the raw bytes (the Nest app must be created with `rawBody: true`)
@@ -62,7 +62,7 @@ export class ZohoWebhookGuard implements CanActivate {
       type: typeof payload.event_type === 'string' ? payload.event_type : 'unknown',
       payload,
       rawBody,
-      headers: pickHeaders(req.headers, KEPT_HEADERS),
+      headers: pickHeaders(req.headers, ZOHO_KEPT_HEADERS),
       receivedAt: new Date().toISOString(),
     });
   }
