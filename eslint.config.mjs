@@ -1,19 +1,28 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
-// Layering (docs/architecture.md): platform ← integrations ← pipeline ← workflows ← apps.
-// Integrations never import each other; production code never imports sandbox or testing code.
+// Layering (docs/architecture.md): platform ← integrations, pipeline (side by side) ← workflows ← apps.
+// Integrations never import each other; the pipeline knows no vendor (the app puts the platforms'
+// webhook guards in front of it); production code never imports sandbox or testing code.
 const production = [
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:integration', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-  {
-    sourceTag: 'type:pipeline',
-    onlyDependOnLibsWithTags: ['type:platform', 'type:integration', 'type:contracts'],
-  },
+  { sourceTag: 'type:pipeline', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
   {
     sourceTag: 'type:workflow',
     onlyDependOnLibsWithTags: ['type:platform', 'type:integration', 'type:pipeline', 'type:contracts'],
+  },
+  // The API side of checkout (libs/checkout): HTTP endpoints over the workflows' use cases.
+  {
+    sourceTag: 'type:checkout',
+    onlyDependOnLibsWithTags: [
+      'type:platform',
+      'type:integration',
+      'type:pipeline',
+      'type:workflow',
+      'type:contracts',
+    ],
   },
   {
     sourceTag: 'type:app',
@@ -22,6 +31,7 @@ const production = [
       'type:integration',
       'type:pipeline',
       'type:workflow',
+      'type:checkout',
       'type:contracts',
     ],
   },

@@ -16,6 +16,6 @@ module.exports = {
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec).ts'],
   // ESM-only dependencies (Node 20 loads them through require(esm); jest does not): compile them too.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|jose)/)'],
   clearMocks: true,
 };

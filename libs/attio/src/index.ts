@@ -6,3 +6,4 @@ export * from './lib/attio-error.classifier';
 export * from './lib/attio-http.transport';
 export * from './lib/attio-values';
 export * from './lib/attio-webhook.guard';
+export * from './lib/attio-webhook.payload';

@@ -7,6 +7,7 @@ export * from './lib/braintree-payment-methods.service';
 export * from './lib/braintree-summaries';
 export * from './lib/braintree-transactions.service';
 export * from './lib/braintree-webhook.guard';
+export * from './lib/braintree-webhook.payload';
 export * from './lib/braintree-webhook.summary';
 export * from './lib/braintree.module';
 export * from './lib/braintree.tokens';

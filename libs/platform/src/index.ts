@@ -11,6 +11,8 @@ export * from './lib/errors/upstream-error';
 export * from './lib/logging/correlation';
 export * from './lib/webhooks/verified-webhook';
 export * from './lib/webhooks/webhook-guard.support';
+export * from './lib/webhooks/webhook-payload.error';
+export * from './lib/webhooks/webhook-payload.reader';
 export * from './lib/health/health.module';
 export * from './lib/health/readiness.registry';
 export * from './lib/http-app/configure-http-app';

@@ -3,4 +3,9 @@ export * from './lib/attio-error';
 export * from './lib/attio-model';
 export { AttioState, type RecordChange } from './lib/attio-state';
 export { AttioRecords } from './lib/attio-records';
-export { signAttioBody, filterMatches, type AttioWebhookEvent } from './lib/attio-webhook-events';
+export {
+  AttioWebhookBatcher,
+  signAttioBody,
+  filterMatches,
+  type AttioWebhookEvent,
+} from './lib/attio-webhook-events';

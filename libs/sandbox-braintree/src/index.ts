@@ -1,6 +1,7 @@
 export * from './lib/braintree-emulator';
 export * from './lib/braintree-state';
 export * from './lib/processor-responses';
+export * from './lib/sale-faults';
 export * from './lib/sdk-environment';
 export * from './lib/test-values';
 export * from './lib/transactions.engine';

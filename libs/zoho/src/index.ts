@@ -11,4 +11,5 @@ export * from './lib/zoho-plans.service';
 export * from './lib/zoho-subscriptions.service';
 export * from './lib/zoho-token.provider';
 export * from './lib/zoho-webhook.guard';
+export * from './lib/zoho-webhook.payload';
 export * from './lib/zoho-webhook-signature';

@@ -3,11 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import type { AppModuleOverrides } from './app.module';
 
-/** Builds the API exactly as production runs it; main.ts and the ingest benchmark both use this. */
-export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+/** Builds the API exactly as production runs it; main.ts, the flow tests and the benchmarks use this. */
+export async function createApiApp(
+  config: AppConfig,
+  overrides: AppModuleOverrides = {},
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
+    AppModule.forRoot(config, overrides),
     new FastifyAdapter(fastifyAdapterOptions()),
     { rawBody: true, bufferLogs: true },
   );

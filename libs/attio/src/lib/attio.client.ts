@@ -10,6 +10,7 @@ import type {
   AttioNoteInput,
   AttioQuery,
   AttioRecord,
+  AttioSelectOption,
   AttioValuesInput,
   AttioWebhook,
   AttioWebhookSubscription,
@@ -172,6 +173,38 @@ export class AttioClient {
       {
         kind: 'check',
         find: async () => (await this.listAttributes(object)).find((a) => a.api_slug === input.api_slug),
+      },
+    );
+  }
+
+  /** Options of a select attribute (`GET …/attributes/{attribute}/options`), archived ones included. */
+  listSelectOptions(object: string, attribute: string): Promise<AttioSelectOption[]> {
+    return this.policy.read('options.list', (signal) =>
+      this.send<{ data: AttioSelectOption[] }>(
+        'options.list',
+        'GET',
+        `objects/${enc(object)}/attributes/${enc(attribute)}/options`,
+        signal,
+        { query: { show_archived: true } },
+      ).then((r) => r.data),
+    );
+  }
+
+  /** Adds a select option; after an ambiguous failure it first checks whether the title now exists. */
+  createSelectOption(object: string, attribute: string, title: string): Promise<AttioSelectOption> {
+    return this.policy.write(
+      'options.create',
+      (signal) =>
+        this.send<{ data: AttioSelectOption }>(
+          'options.create',
+          'POST',
+          `objects/${enc(object)}/attributes/${enc(attribute)}/options`,
+          signal,
+          { json: { data: { title } } },
+        ).then((r) => r.data),
+      {
+        kind: 'check',
+        find: async () => (await this.listSelectOptions(object, attribute)).find((o) => o.title === title),
       },
     );
   }

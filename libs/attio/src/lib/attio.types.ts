@@ -92,6 +92,13 @@ export interface AttioAttributeInput {
   };
 }
 
+/** A select attribute's option (https://docs.attio.com/rest-api/endpoint-reference/attributes/list-select-options). */
+export interface AttioSelectOption {
+  id: { workspace_id: string; object_id: string; attribute_id: string; option_id: string };
+  title: string;
+  is_archived: boolean;
+}
+
 export interface AttioNote {
   id: { workspace_id: string; note_id: string };
   parent_object: string;

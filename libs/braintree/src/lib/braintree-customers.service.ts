@@ -16,6 +16,8 @@ export interface CreateCustomerInput {
   paymentMethodNonce?: string;
   /** Runs a $0 verification before vaulting the card (`creditCard.options.verifyCard`). */
   verifyCard?: boolean;
+  /** Our token for the vaulted card (see CreatePaymentMethodInput.token). */
+  cardToken?: string;
   email?: string;
   firstName?: string;
   lastName?: string;
@@ -49,9 +51,12 @@ export class BraintreeCustomersService {
           };
           if (input.paymentMethodNonce) {
             request.paymentMethodNonce = input.paymentMethodNonce;
-            if (input.verifyCard) {
+            if (input.verifyCard || input.cardToken) {
               // @types/braintree wants customerId here; the SDK does not (customer_gateway.js signature).
-              request.creditCard = { options: { verifyCard: true } } as braintree.CreditCardCreateRequest;
+              request.creditCard = {
+                ...(input.cardToken ? { token: input.cardToken } : {}),
+                options: { verifyCard: input.verifyCard },
+              } as braintree.CreditCardCreateRequest;
             }
           }
           const result = (await this.gateway.customer.create(request)) as unknown as SdkResult & {
@@ -103,6 +108,7 @@ export class BraintreeCustomersService {
       paymentMethodNonce: input.paymentMethodNonce,
       verifyCard: input.verifyCard,
       makeDefault: true,
+      token: input.cardToken,
     });
     if (added.outcome !== 'approved') return added;
     const refreshed = (await this.find(existing.id)) ?? existing;

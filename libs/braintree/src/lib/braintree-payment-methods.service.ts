@@ -11,7 +11,16 @@ export interface CreatePaymentMethodInput {
   paymentMethodNonce: string;
   makeDefault?: boolean;
   verifyCard?: boolean;
+  /**
+   * Our token for the vaulted card (e.g. derived from a checkout session). With it the create is safe to
+   * repeat: "token already in use" (91719) or a card found under it after an ambiguous failure is the card
+   * an earlier attempt vaulted, answered as approved with `alreadyExisted`.
+   */
+  token?: string;
 }
+
+/** Braintree's "Token is already in use." (ValidationErrorCodes.CreditCard.TokenIsInUse). */
+export const PAYMENT_METHOD_TOKEN_TAKEN = '91719';
 
 type PaymentMethodResult = SdkResult & { paymentMethod?: braintree.PaymentMethod };
 
@@ -23,25 +32,42 @@ export class BraintreePaymentMethodsService {
   ) {}
 
   /**
-   * Vaults a card. Not re-sent after an ambiguous failure (`never`): a second vaulting would leave a duplicate
-   * card; the error surfaces and the caller (card-update flow) asks the customer again.
+   * Vaults a card. Without our own `token` it is not re-sent after an ambiguous failure (`never`): a second
+   * vaulting would leave a duplicate card. With a token, a repeat looks the token up first.
    */
-  create(input: CreatePaymentMethodInput): Promise<BraintreeOutcome<PaymentMethodSummary>> {
-    return this.policy.write(
+  async create(
+    input: CreatePaymentMethodInput,
+  ): Promise<BraintreeOutcome<PaymentMethodSummary & { alreadyExisted?: boolean }>> {
+    const token = input.token;
+    const existing = async () => {
+      const found = token ? await this.findRaw(token) : undefined;
+      return found && found.customerId === input.customerId
+        ? ({ outcome: 'approved', value: { ...found, alreadyExisted: true } } as const)
+        : undefined;
+    };
+    const outcome = await this.policy.write(
       'paymentMethod.create',
       () =>
         sdkCall('paymentMethod.create', async () => {
           const result = (await this.gateway.paymentMethod.create({
             customerId: input.customerId,
             paymentMethodNonce: input.paymentMethodNonce,
+            ...(token ? { token } : {}),
             options: { makeDefault: input.makeDefault, verifyCard: input.verifyCard },
           })) as unknown as PaymentMethodResult;
           return outcomeFromResult(result, (r) =>
             paymentMethodSummary((r as PaymentMethodResult).paymentMethod as braintree.CreditCard),
           );
         }),
-      { kind: 'never' },
+      token ? { kind: 'check', find: existing } : { kind: 'never' },
     );
+    if (
+      outcome.outcome === 'validation_failed' &&
+      outcome.errors.some((e) => e.code === PAYMENT_METHOD_TOKEN_TAKEN)
+    ) {
+      return (await existing()) ?? outcome;
+    }
+    return outcome;
   }
 
   /** Makes the card the customer's default; repeating it is harmless. */
@@ -79,13 +105,15 @@ export class BraintreePaymentMethodsService {
   }
 
   find(token: string): Promise<PaymentMethodSummary | undefined> {
-    return this.policy.read('paymentMethod.find', async () => {
-      try {
-        return paymentMethodSummary((await this.gateway.paymentMethod.find(token)) as braintree.CreditCard);
-      } catch (err) {
-        if (classifyBraintreeError(err).kind === 'not_found') return undefined;
-        throw braintreeUpstreamError(err, 'paymentMethod.find');
-      }
-    });
+    return this.policy.read('paymentMethod.find', () => this.findRaw(token));
+  }
+
+  private async findRaw(token: string): Promise<PaymentMethodSummary | undefined> {
+    try {
+      return paymentMethodSummary((await this.gateway.paymentMethod.find(token)) as braintree.CreditCard);
+    } catch (err) {
+      if (classifyBraintreeError(err).kind === 'not_found') return undefined;
+      throw braintreeUpstreamError(err, 'paymentMethod.find');
+    }
   }
 }

@@ -6,6 +6,7 @@ import { BraintreeCustomersService } from './braintree-customers.service';
 import { BraintreePaymentMethodsService } from './braintree-payment-methods.service';
 import { BraintreeTransactionsService } from './braintree-transactions.service';
 import { BraintreeModule } from './braintree.module';
+import { BRAINTREE_GATEWAY, BRAINTREE_MODULE_OPTIONS, BRAINTREE_UPSTREAM_POLICY } from './braintree.tokens';
 
 function braintreeConfig(url: string, over: Partial<AppConfig['braintree']> = {}): AppConfig['braintree'] {
   return {
@@ -29,7 +30,15 @@ async function moduleFor(url: string, over: Partial<AppConfig['braintree']> = {}
         useFactory: () => ({ braintree: braintreeConfig(url, over), policy: FAST_POLICY }),
       }),
     ],
-  }).compile();
+  })
+    .overrideProvider(BraintreeTransactionsService)
+    .useFactory({
+      inject: [BRAINTREE_GATEWAY, BRAINTREE_UPSTREAM_POLICY, BRAINTREE_MODULE_OPTIONS],
+      // Search once more 50 ms after an empty look-up (default: for 10 s, every 2 s).
+      factory: (...deps: ConstructorParameters<typeof BraintreeTransactionsService>) =>
+        new BraintreeTransactionsService(deps[0], deps[1], deps[2], { searchLagMs: 50, searchRetryMs: 50 }),
+    })
+    .compile();
 }
 
 describe('BraintreeModule services against the emulator', () => {
@@ -174,12 +183,15 @@ describe('BraintreeModule services against the emulator', () => {
   describe('transactions', () => {
     it('charges with orderId on the merchant account of the currency', async () => {
       await customerWithCard();
-      const r = await transactions.sale({
-        amount: '49.00',
-        currency: 'EUR',
-        orderId: 'inv_1',
-        customerId: 'rec_1',
-      });
+      const r = await transactions.chargeOnce(
+        {
+          amount: '49.00',
+          currencyIsoCode: 'EUR',
+          orderId: 'inv_1',
+          customerId: 'rec_1',
+        },
+        { firstAttempt: true },
+      );
       expect(r).toMatchObject({
         outcome: 'approved',
         value: {
@@ -197,12 +209,15 @@ describe('BraintreeModule services against the emulator', () => {
     it('maps declines (soft/hard), gateway rejections and validation errors', async () => {
       await customerWithCard();
       const token = emulator.state.cardsOf('rec_1')[0].token;
-      const hard = await transactions.sale({
-        amount: '2004.00',
-        currency: 'USD',
-        orderId: 'inv_h',
-        paymentMethodToken: token,
-      });
+      const hard = await transactions.chargeOnce(
+        {
+          amount: '2004.00',
+          currencyIsoCode: 'USD',
+          orderId: 'inv_h',
+          paymentMethodToken: token,
+        },
+        { firstAttempt: true },
+      );
       expect(hard).toMatchObject({
         outcome: 'declined',
         processorResponseCode: '2004',
@@ -210,19 +225,25 @@ describe('BraintreeModule services against the emulator', () => {
         declineType: 'hard',
         transaction: { status: 'processor_declined', orderId: 'inv_h' },
       });
-      const soft = await transactions.sale({
-        amount: '2001.00',
-        currency: 'USD',
-        orderId: 'inv_s',
-        customerId: 'rec_1',
-      });
+      const soft = await transactions.chargeOnce(
+        {
+          amount: '2001.00',
+          currencyIsoCode: 'USD',
+          orderId: 'inv_s',
+          customerId: 'rec_1',
+        },
+        { firstAttempt: true },
+      );
       expect(soft).toMatchObject({ outcome: 'declined', processorResponseCode: '2001', declineType: 'soft' });
-      const failed = await transactions.sale({
-        amount: '3000.00',
-        currency: 'USD',
-        orderId: 'inv_f',
-        customerId: 'rec_1',
-      });
+      const failed = await transactions.chargeOnce(
+        {
+          amount: '3000.00',
+          currencyIsoCode: 'USD',
+          orderId: 'inv_f',
+          customerId: 'rec_1',
+        },
+        { firstAttempt: true },
+      );
       expect(failed).toMatchObject({
         outcome: 'declined',
         processorResponseCode: '3000',
@@ -232,19 +253,25 @@ describe('BraintreeModule services against the emulator', () => {
         id: 'fraudster',
         paymentMethodNonce: BraintreeTest.Nonces.GatewayRejectedFraud,
       });
-      const fraud = await transactions.sale({
-        amount: '10.00',
-        currency: 'USD',
-        orderId: 'inv_x',
-        customerId: 'fraudster',
-      });
+      const fraud = await transactions.chargeOnce(
+        {
+          amount: '10.00',
+          currencyIsoCode: 'USD',
+          orderId: 'inv_x',
+          customerId: 'fraudster',
+        },
+        { firstAttempt: true },
+      );
       expect(fraud).toMatchObject({ outcome: 'gateway_rejected', reason: 'fraud' });
-      const invalid = await transactions.sale({
-        amount: 'ten',
-        currency: 'USD',
-        orderId: 'inv_v',
-        customerId: 'rec_1',
-      });
+      const invalid = await transactions.chargeOnce(
+        {
+          amount: 'ten',
+          currencyIsoCode: 'USD',
+          orderId: 'inv_v',
+          customerId: 'rec_1',
+        },
+        { firstAttempt: true },
+      );
       expect(invalid).toMatchObject({
         outcome: 'validation_failed',
         errors: [expect.objectContaining({ code: '81503' })],
@@ -253,23 +280,29 @@ describe('BraintreeModule services against the emulator', () => {
 
     it('finds, searches by order id, voids and refunds', async () => {
       await customerWithCard();
-      const a = await transactions.sale({
-        amount: '20.00',
-        currency: 'USD',
-        orderId: 'inv_a',
-        customerId: 'rec_1',
-      });
-      const b = await transactions.sale({
-        amount: '21.00',
-        currency: 'USD',
-        orderId: 'inv_b',
-        customerId: 'rec_1',
-      });
+      const a = await transactions.chargeOnce(
+        {
+          amount: '20.00',
+          currencyIsoCode: 'USD',
+          orderId: 'inv_a',
+          customerId: 'rec_1',
+        },
+        { firstAttempt: true },
+      );
+      const b = await transactions.chargeOnce(
+        {
+          amount: '21.00',
+          currencyIsoCode: 'USD',
+          orderId: 'inv_b',
+          customerId: 'rec_1',
+        },
+        { firstAttempt: true },
+      );
       if (a.outcome !== 'approved' || b.outcome !== 'approved') throw new Error('sales should pass');
       expect((await transactions.find(a.value.id))?.amount).toBe('20.00');
       expect(await transactions.find('nope')).toBeUndefined();
-      expect((await transactions.searchByOrderId('inv_a')).map((t) => t.id)).toEqual([a.value.id]);
-      expect(await transactions.searchByOrderId('inv_none')).toEqual([]);
+      expect((await transactions.findByOrderId('inv_a')).map((t) => t.id)).toEqual([a.value.id]);
+      expect(await transactions.findByOrderId('inv_none')).toEqual([]);
       expect(await transactions.void(b.value.id)).toMatchObject({
         outcome: 'approved',
         value: { status: 'voided' },
@@ -290,14 +323,112 @@ describe('BraintreeModule services against the emulator', () => {
     it('re-sends a sale refused with 503 only after finding nothing for the order id', async () => {
       await customerWithCard();
       await faults({ errorRate: 1, errorStatus: 503, maxFaults: 1, pathIncludes: '/transactions' });
-      const r = await transactions.sale({
-        amount: '30.00',
-        currency: 'USD',
-        orderId: 'inv_503',
-        customerId: 'rec_1',
-      });
+      const r = await transactions.chargeOnce(
+        {
+          amount: '30.00',
+          currencyIsoCode: 'USD',
+          orderId: 'inv_503',
+          customerId: 'rec_1',
+        },
+        { firstAttempt: true },
+      );
       expect(r.outcome).toBe('approved');
       expect(emulator.state.transactionsForOrder('inv_503')).toHaveLength(1);
+    });
+
+    it('answers a duplicate gateway rejection with the earlier charge', async () => {
+      await customerWithCard();
+      const charge = { amount: '31.00', currencyIsoCode: 'USD', orderId: 'inv_dup', customerId: 'rec_1' };
+      const first = await transactions.chargeOnce(charge, { firstAttempt: true });
+      // Sent again as "first" (wrongly): the gateway's duplicate check (on by default) rejects it.
+      const second = await transactions.chargeOnce(charge, { firstAttempt: true });
+      if (first.outcome !== 'approved') throw new Error('expected approved');
+      expect(second).toMatchObject({
+        outcome: 'approved',
+        value: { id: first.value.id, alreadyExisted: true },
+      });
+      expect(
+        emulator.state
+          .transactionsForOrder('inv_dup')
+          .map((t) => t.status)
+          .sort(),
+      ).toEqual(['gateway_rejected', 'submitted_for_settlement']);
+    });
+
+    it('keeps the deprecated sale() (a charge assumed to be the first send)', async () => {
+      await customerWithCard();
+      const r = await transactions.sale({
+        amount: '9.00',
+        currency: 'usd',
+        orderId: 'inv_old',
+        customerId: 'rec_1',
+      });
+      expect(r).toMatchObject({ outcome: 'approved', value: { orderId: 'inv_old', alreadyExisted: false } });
+      expect(await transactions.searchByOrderId('inv_old')).toHaveLength(1);
+    });
+
+    it('finds by order id since a date, newest first', async () => {
+      await customerWithCard();
+      const charge = (amount: string) =>
+        transactions.chargeOnce(
+          { amount, currencyIsoCode: 'USD', orderId: 'inv_since', customerId: 'rec_1' },
+          { firstAttempt: true },
+        );
+      await charge('2001.00');
+      await emulator.server.clock.advance(5_000);
+      const since = emulator.server.clock.now();
+      const ok = await charge('10.00');
+      if (ok.outcome !== 'approved') throw new Error('expected approved');
+      const all = await transactions.findByOrderId('inv_since');
+      expect(all.map((t) => t.status)).toEqual(['submitted_for_settlement', 'processor_declined']);
+      expect((await transactions.findByOrderId('inv_since', { since })).map((t) => t.id)).toEqual([
+        ok.value.id,
+      ]);
+    });
+
+    it('lists recent transactions with their settlement for polling (no card settlement webhooks)', async () => {
+      await customerWithCard();
+      const since = emulator.server.clock.now();
+      const charge = (orderId: string, amount: string) =>
+        transactions.chargeOnce(
+          { amount, currencyIsoCode: 'USD', orderId, customerId: 'rec_1' },
+          { firstAttempt: true },
+        );
+      await charge('inv_r1', '10.00');
+      await charge('inv_r2', '4001.00'); // settles as settlement_declined (test amount)
+      await charge('inv_r3', '2000.00'); // processor declined
+      await emulator.server.clock.advance(2_000); // settlementDelayMs 1000 per step
+      const recent = await transactions.searchRecent({ createdSince: since });
+      expect(recent.map((t) => [t.orderId, t.status]).sort()).toEqual([
+        ['inv_r1', 'settled'],
+        ['inv_r2', 'settlement_declined'],
+        ['inv_r3', 'processor_declined'],
+      ]);
+      const settled = recent.find((t) => t.orderId === 'inv_r1');
+      expect(settled).toMatchObject({
+        processorResponseCode: '1000',
+        settlementBatchId: expect.stringMatching(/_sandbox$/),
+        submittedForSettlementAt: expect.any(String),
+        settledAt: expect.any(String),
+      });
+      expect(settled?.statusHistory.map((e) => e.status)).toEqual([
+        'authorized',
+        'submitted_for_settlement',
+        'settling',
+        'settled',
+      ]);
+      expect(recent.find((t) => t.orderId === 'inv_r2')).toMatchObject({
+        processorSettlementResponseCode: '4001',
+        settledAt: null,
+      });
+      const onlyDeclined = await transactions.searchRecent({
+        createdSince: since,
+        statuses: ['settlement_declined', 'processor_declined'],
+      });
+      expect(onlyDeclined.map((t) => t.orderId).sort()).toEqual(['inv_r2', 'inv_r3']);
+      const later = new Date(emulator.server.clock.now().getTime() + 60_000);
+      expect(await transactions.searchRecent({ createdSince: later })).toEqual([]);
+      expect(emulator.server.webhooks.list({})).toEqual([]);
     });
   });
 

@@ -17,6 +17,8 @@ export interface BraintreeWebhookSummary {
     replyByDate: string | null;
     transactionId: string | null;
     transactionAmount: string | null;
+    /** Our Zoho invoice id on the charge (`orderId`, ARCHITECTURE.md §5); absent from events stored before. */
+    transactionOrderId?: string | null;
   } | null;
   transaction: {
     id: string;
@@ -57,6 +59,7 @@ export function summarizeNotification(notification: unknown): BraintreeWebhookSu
           replyByDate: s(dispute['replyByDate']),
           transactionId: s(disputeTx?.['id']),
           transactionAmount: s(disputeTx?.['amount']),
+          transactionOrderId: s(disputeTx?.['orderId']),
         }
       : null,
     transaction:

@@ -6,6 +6,7 @@ import {
   OptionalFactoryDependency,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, BRAINTREE_POLICY, upstreamPolicyProvider } from '@aia/platform';
+import { BRAINTREE_CHARGE_SEARCH } from './braintree-charge';
 import { BraintreeClientTokenService } from './braintree-client-token.service';
 import { BraintreeCustomersService } from './braintree-customers.service';
 import { createBraintreeGateway, lazyBraintreeGateway } from './braintree-gateway.factory';
@@ -84,6 +85,11 @@ export class BraintreeModule {
               lazyBraintreeGateway(() => createBraintreeGateway(options.braintree, undefined, keys)),
             ),
         },
+        {
+          provide: BRAINTREE_CHARGE_SEARCH,
+          inject: [BRAINTREE_MODULE_OPTIONS],
+          useFactory: (options: BraintreeModuleOptions) => options.chargeSearch ?? {},
+        },
         ...services,
       ],
       exports: [
@@ -91,6 +97,11 @@ export class BraintreeModule {
         BRAINTREE_UPSTREAM_POLICY,
         BRAINTREE_MODULE_OPTIONS,
         BRAINTREE_WEBHOOK_GATEWAYS,
+        {
+          provide: BRAINTREE_CHARGE_SEARCH,
+          inject: [BRAINTREE_MODULE_OPTIONS],
+          useFactory: (options: BraintreeModuleOptions) => options.chargeSearch ?? {},
+        },
         ...services,
       ],
     };

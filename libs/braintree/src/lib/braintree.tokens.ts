@@ -1,4 +1,5 @@
 import type { AppConfig, UpstreamPolicyConfig } from '@aia/platform';
+import type { ChargeSearchConfig } from './braintree-charge';
 
 /** The official SDK's `braintree.BraintreeGateway` (a factory provider, so tests can swap it). */
 export const BRAINTREE_GATEWAY = Symbol('BRAINTREE_GATEWAY');
@@ -25,4 +26,6 @@ export interface BraintreeModuleOptions {
    * is revoked. The SDK only checks the pair whose public key matches its own, so each pair gets a gateway.
    */
   additionalWebhookKeys?: BraintreeKeyPair[];
+  /** How long a charge keeps looking for an earlier sale (see SALE_SEARCH_LAG_MS); tests shorten it. */
+  chargeSearch?: Partial<ChargeSearchConfig>;
 }

@@ -1,11 +1,4 @@
-import type {
-  CanActivate,
-  InjectionToken,
-  ModuleMetadata,
-  OptionalFactoryDependency,
-  Type,
-} from '@nestjs/common';
-import type { Platform } from '@aia/platform';
+import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { AlertTuning } from './alerts/alert.service';
 import { DEFAULT_QUEUE_TUNING } from './queue/job-queue';
@@ -42,19 +35,13 @@ export interface EventRetention {
   batch: number;
 }
 
-/** A guard class (resolved through Nest DI) or a ready instance. */
-export type WebhookGuardRef = Type<CanActivate> | CanActivate;
-
 export interface EventsModuleAsyncOptions {
   imports?: ModuleMetadata['imports'];
   inject?: Array<InjectionToken | OptionalFactoryDependency>;
   useFactory?: (...args: never[]) => EventsModuleOptions | Promise<EventsModuleOptions>;
-  /** Webhook guards per platform; default: the real ones from @aia/attio, @aia/zoho, @aia/braintree. */
-  guards?: Partial<Record<Platform, WebhookGuardRef>>;
 }
 
 export const EVENTS_OPTIONS = Symbol('EVENTS_OPTIONS');
-export const WEBHOOK_GUARDS = Symbol('WEBHOOK_GUARDS');
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_SWEEP = { intervalMs: 60_000, minAgeMs: 30_000 };

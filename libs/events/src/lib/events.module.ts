@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { APP_CONFIG, metricsRegistry } from '@aia/platform';
 import type { AppConfig } from '@aia/platform';
@@ -6,31 +7,28 @@ import { AdminEventsController } from './admin/admin-events.controller';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { EventAdminService } from './admin/event-admin.service';
 import { ALERT_TUNING, AlertService } from './alerts/alert.service';
-import { DEFAULT_WEBHOOK_GUARDS } from './default-webhook-guards';
-import { EVENTS_OPTIONS, WEBHOOK_GUARDS } from './events-options';
+import { EVENTS_OPTIONS } from './events-options';
 import type { EventsModuleAsyncOptions, EventsModuleOptions } from './events-options';
 import { EventsLifecycle } from './events-lifecycle.service';
 import { EventHandlerRegistry } from './handlers/event-handler.registry';
+import { EventHandlerDiscovery } from './handlers/event-handler.discovery';
 import { EventsHealthIndicator } from './health/events-health.indicator';
 import { DrainState } from './ingest/drain-state';
 import { EventIngestService } from './ingest/event-ingest.service';
-import {
-  AttioWebhookGuardProxy,
-  BraintreeWebhookGuardProxy,
-  ZohoWebhookGuardProxy,
-} from './ingest/webhook-guard.proxy';
-import { WebhooksController } from './ingest/webhooks.controller';
 import { EventsMetrics } from './metrics/events-metrics';
 import { EventProcessor } from './processing/event-processor.service';
 import { createEventsStore } from './store/create-events-store';
-import { EVENTS_STORE } from './store/events-store';
+import { EVENTS_STORE, KEYED_LOCK } from './store/events-store';
+import { INTENT_LOG } from './intents/intent-log';
 import type { EventsStore } from './store/events-store';
 import { JOB_QUEUE } from './queue/job-queue';
 
 /**
- * The durable event pipeline: webhook endpoints, inbox, job queue and workers, admin API, alerts.
- * Needs APP_CONFIG (AppConfigModule.forRoot). Global so workflows can inject EventHandlerRegistry,
- * JOB_QUEUE (their own delayed jobs) and AlertService (breaker hook) without importing it again.
+ * The durable event pipeline: inbox, job queue and workers, admin API, alerts. Needs APP_CONFIG
+ * (AppConfigModule.forRoot). Global so workflows can inject EventHandlerRegistry, JOB_QUEUE (their own
+ * delayed jobs) and AlertService (breaker hook) without importing it again. It knows no platform: the
+ * webhook endpoints live where the app is composed (apps/api), each behind its platform's guard, and hand
+ * the verified webhook to EventIngestService.
  */
 @Module({})
 export class EventsModule {
@@ -40,13 +38,14 @@ export class EventsModule {
       : { provide: EVENTS_OPTIONS, useValue: {} };
     const providers: Provider[] = [
       optionsProvider,
-      { provide: WEBHOOK_GUARDS, useValue: { ...DEFAULT_WEBHOOK_GUARDS, ...async.guards } },
       {
         provide: EVENTS_STORE,
         useFactory: (config: AppConfig, options: EventsModuleOptions) => createEventsStore(config, options),
         inject: [APP_CONFIG, EVENTS_OPTIONS],
       },
       { provide: JOB_QUEUE, useFactory: (store: EventsStore) => store.queue, inject: [EVENTS_STORE] },
+      { provide: KEYED_LOCK, useFactory: (store: EventsStore) => store.locks, inject: [EVENTS_STORE] },
+      { provide: INTENT_LOG, useFactory: (store: EventsStore) => store.intents, inject: [EVENTS_STORE] },
       {
         provide: ALERT_TUNING,
         useFactory: (o: EventsModuleOptions) => o.alerts ?? {},
@@ -60,6 +59,7 @@ export class EventsModule {
       },
       AlertService,
       EventHandlerRegistry,
+      EventHandlerDiscovery,
       DrainState,
       EventProcessor,
       EventIngestService,
@@ -67,23 +67,23 @@ export class EventsModule {
       EventsHealthIndicator,
       EventsLifecycle,
       AdminTokenGuard,
-      AttioWebhookGuardProxy,
-      ZohoWebhookGuardProxy,
-      BraintreeWebhookGuardProxy,
     ];
     return {
       module: EventsModule,
       global: true,
-      imports: async.imports ?? [],
-      controllers: [WebhooksController, AdminEventsController],
+      imports: [DiscoveryModule, ...(async.imports ?? [])],
+      controllers: [AdminEventsController],
       providers,
       exports: [
         EventHandlerRegistry,
         JOB_QUEUE,
+        KEYED_LOCK,
+        INTENT_LOG,
         EVENTS_STORE,
         AlertService,
         EventsHealthIndicator,
         EventAdminService,
+        EventIngestService,
         DrainState,
       ],
     };

@@ -5,7 +5,7 @@ import type { Actor, AttioStateSnapshot } from './attio-model';
 import { AttioRecords } from './attio-records';
 import { registerAttioRoutes } from './attio-routes';
 import { AttioState, RecordChange } from './attio-state';
-import { deliverEvent, eventFromChange } from './attio-webhook-events';
+import { AttioWebhookBatcher, eventFromChange } from './attio-webhook-events';
 
 export const ATTIO_SANDBOX_TOKEN = 'sandbox-attio-token';
 export const ATTIO_SANDBOX_PORT = 4010;
@@ -24,12 +24,19 @@ export interface AttioEmulatorOptions {
   /** First webhook retry delay (doubles each attempt); small in tests. */
   webhookBaseDelayMs?: number;
   webhookMaxAttempts?: number;
+  /**
+   * Batch window for webhook deliveries (default 0: one event per delivery, as Attio sends today). With a
+   * window, the events a webhook wants within it are sent in one delivery; see AttioWebhookBatcher.
+   */
+  webhookBatchWindowMs?: number;
 }
 
 export interface AttioEmulator {
   server: EmulatorServer;
   state: AttioState;
   records: AttioRecords;
+  /** Webhook deliveries: `setWindow(ms)` batches events per webhook, `flush()` sends what waits. */
+  webhooks: AttioWebhookBatcher;
   readonly rateLimits: { reads: RateWindow; writes: RateWindow };
   listen(port?: number, host?: string): Promise<RunningEmulator>;
   close(): Promise<void>;
@@ -76,8 +83,10 @@ export function createAttioEmulator(options: AttioEmulatorOptions = {}): AttioEm
   if (saved) state.restore(saved);
   const persist = () => store.scheduleSave(() => state.snapshot());
   let quiet = false;
+  const webhookWindowMs = options.webhookBatchWindowMs ?? 0;
+  const webhooks = new AttioWebhookBatcher(server.webhooks, () => state.webhooks, webhookWindowMs);
   const onChange = (change: RecordChange) => {
-    if (!quiet) deliverEvent(server.webhooks, state.webhooks, eventFromChange(change));
+    if (!quiet) webhooks.deliver(eventFromChange(change));
   };
   const records = new AttioRecords(state, onChange);
   const reads = new RateWindow(options.readsPerSecond ?? 100, 1000);
@@ -85,6 +94,8 @@ export function createAttioEmulator(options: AttioEmulatorOptions = {}): AttioEm
   const app = server.app;
 
   server.onReset(() => {
+    webhooks.clear();
+    webhooks.setWindow(webhookWindowMs);
     state.seedStandard();
     reads.reset();
     writes.reset();
@@ -186,15 +197,28 @@ export function createAttioEmulator(options: AttioEmulatorOptions = {}): AttioEm
     }
   });
   app.get(`${CONTROL_PREFIX}/state`, async () => state.snapshot());
+  // Webhook batching (default off): events a webhook wants within windowMs go out in one delivery.
+  app.get(`${CONTROL_PREFIX}/webhooks/batching`, async () => ({ windowMs: webhooks.batchWindowMs }));
+  app.put(`${CONTROL_PREFIX}/webhooks/batching`, async (req) => {
+    const windowMs = ((req.body ?? {}) as { windowMs?: unknown }).windowMs;
+    if (typeof windowMs !== 'number' || !Number.isFinite(windowMs) || windowMs < 0) {
+      throw validationType('Give {"windowMs": <milliseconds, 0 = one event per delivery>}.');
+    }
+    webhooks.setWindow(windowMs);
+    return { windowMs: webhooks.batchWindowMs };
+  });
+  app.post(`${CONTROL_PREFIX}/webhooks/flush`, async () => ({ deliveries: webhooks.flush() }));
 
   return {
     server,
     state,
     records,
+    webhooks,
     rateLimits: { reads, writes },
     userEdit,
     listen: (port = ATTIO_SANDBOX_PORT, host = '127.0.0.1') => server.listen(port, host),
     close: async () => {
+      webhooks.clear();
       store.flush(() => state.snapshot());
       await server.close();
     },

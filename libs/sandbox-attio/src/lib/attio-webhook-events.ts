@@ -45,37 +45,115 @@ export function signAttioBody(body: string, secret: string): string {
   return createHmac('sha256', secret).update(body, 'utf8').digest('hex');
 }
 
+/** Active webhooks with a subscription (event type and filter) that wants the event. */
+export function webhooksWanting(webhooks: readonly WebhookModel[], event: AttioWebhookEvent): WebhookModel[] {
+  return webhooks.filter(
+    (webhook) =>
+      webhook.status === 'active' &&
+      webhook.subscriptions.some((s) => s.event_type === event.event_type && filterMatches(s.filter, event)),
+  );
+}
+
 /**
- * Sends the event to every active webhook with a matching subscription, one event per delivery (as Attio
- * does today). The body is signed once and the Idempotency-Key chosen once, so retries by the dispatcher
- * repeat the same bytes and headers.
+ * Posts one delivery `{webhook_id, events}` to the webhook's target. The body is signed once and the
+ * Idempotency-Key chosen once, so retries by the dispatcher repeat the same bytes and headers. The delivery
+ * log names it after its event type (the distinct types joined by `,` for a batch of several).
  */
-export function deliverEvent(
+export function sendDelivery(
   dispatcher: WebhookDispatcher,
-  webhooks: WebhookModel[],
-  event: AttioWebhookEvent,
-): number {
-  let sent = 0;
-  for (const webhook of webhooks) {
-    if (webhook.status !== 'active') continue;
-    const wanted = webhook.subscriptions.some(
-      (s) => s.event_type === event.event_type && filterMatches(s.filter, event),
-    );
-    if (!wanted) continue;
-    const body = JSON.stringify({ webhook_id: webhook.id.webhook_id, events: [event] });
-    const signature = signAttioBody(body, webhook.secret);
-    dispatcher.send({
-      event: event.event_type,
-      url: webhook.target_url,
-      headers: {
-        'content-type': 'application/json',
-        'attio-signature': signature,
-        'x-attio-signature': signature,
-        'idempotency-key': randomUUID(),
-      },
-      body,
-    });
-    sent += 1;
+  webhook: WebhookModel,
+  events: AttioWebhookEvent[],
+): void {
+  const body = JSON.stringify({ webhook_id: webhook.id.webhook_id, events });
+  const signature = signAttioBody(body, webhook.secret);
+  dispatcher.send({
+    event: [...new Set(events.map((e) => e.event_type))].join(','),
+    url: webhook.target_url,
+    headers: {
+      'content-type': 'application/json',
+      'attio-signature': signature,
+      'x-attio-signature': signature,
+      'idempotency-key': randomUUID(),
+    },
+    body,
+  });
+}
+
+interface PendingBatch {
+  events: AttioWebhookEvent[];
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Hands events to the webhooks that want them. By default each event is its own delivery, as Attio sends
+ * today. Attio's body carries an `events` array and its docs say deliveries may become batches
+ * (https://docs.attio.com/rest-api/webhook-reference/record-events/recordupdated); with a batch window
+ * (`setWindow(ms)`, control API `PUT /__sandbox/webhooks/batching`) the events a webhook wants within `windowMs` of the first one still
+ * waiting are sent together: one delivery, one signature, one Idempotency-Key. `flush()` sends what waits.
+ */
+export class AttioWebhookBatcher {
+  private readonly pending = new Map<string, PendingBatch>();
+
+  constructor(
+    private readonly dispatcher: WebhookDispatcher,
+    /** The workspace's webhooks now (a webhook deleted or disabled while its batch waits gets nothing). */
+    private readonly webhooks: () => readonly WebhookModel[],
+    private windowMs = 0,
+  ) {}
+
+  get batchWindowMs(): number {
+    return this.windowMs;
   }
-  return sent;
+
+  /** 0 turns batching off (and sends what is waiting at once). */
+  setWindow(windowMs: number): void {
+    if (!Number.isFinite(windowMs) || windowMs < 0) throw new RangeError('windowMs must be >= 0');
+    this.windowMs = windowMs;
+    if (windowMs === 0) this.flush();
+  }
+
+  /** Returns the number of webhooks the event goes (or will go) to. */
+  deliver(event: AttioWebhookEvent): number {
+    const wanting = webhooksWanting(this.webhooks(), event);
+    for (const webhook of wanting) {
+      if (this.windowMs === 0) {
+        sendDelivery(this.dispatcher, webhook, [event]);
+        continue;
+      }
+      const id = webhook.id.webhook_id;
+      const batch = this.pending.get(id);
+      if (batch) {
+        batch.events.push(event);
+        continue;
+      }
+      const timer = setTimeout(() => this.send(id), this.windowMs);
+      timer.unref();
+      this.pending.set(id, { events: [event], timer });
+    }
+    return wanting.length;
+  }
+
+  /** Sends every waiting batch now; returns how many deliveries went out. */
+  flush(): number {
+    let sent = 0;
+    for (const id of [...this.pending.keys()]) if (this.send(id)) sent++;
+    return sent;
+  }
+
+  /** Drops what is waiting, unsent (reset, close). */
+  clear(): void {
+    for (const batch of this.pending.values()) clearTimeout(batch.timer);
+    this.pending.clear();
+  }
+
+  private send(webhookId: string): boolean {
+    const batch = this.pending.get(webhookId);
+    if (!batch) return false;
+    clearTimeout(batch.timer);
+    this.pending.delete(webhookId);
+    const live = this.webhooks().find((w) => w.id.webhook_id === webhookId);
+    if (!live || live.status !== 'active') return false;
+    sendDelivery(this.dispatcher, live, batch.events);
+    return true;
+  }
 }

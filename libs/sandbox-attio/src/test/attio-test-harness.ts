@@ -34,6 +34,13 @@ export interface AttioHarness {
     body?: unknown,
     token?: string,
   ): Promise<{ status: number; headers: Headers; json: unknown }>;
+  /**
+   * Batches webhook deliveries through the control API (`PUT /__sandbox/webhooks/batching`): the events a
+   * webhook wants within `windowMs` go out as one delivery. 0 = one event per delivery (the default).
+   */
+  batchWebhooks(windowMs: number): Promise<void>;
+  /** Sends the waiting batches (`POST /__sandbox/webhooks/flush`), then waits until every delivery settled. */
+  settleWebhooks(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,22 +60,31 @@ export async function startAttio(options: AttioEmulatorOptions = {}): Promise<At
     retry: { maxRetries: 0 },
     cache: { enabled: false },
   });
+  const call: AttioHarness['call'] = async (method, path, body, token = ATTIO_SANDBOX_TOKEN) => {
+    const res = await fetch(`${origin}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+  };
   return {
     emulator,
     origin,
     apiUrl: `${origin}/v2`,
     sdk,
-    async call(method, path, body, token = ATTIO_SANDBOX_TOKEN) {
-      const res = await fetch(`${origin}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+    call,
+    async batchWebhooks(windowMs) {
+      const res = await call('PUT', '/__sandbox/webhooks/batching', { windowMs });
+      if (res.status !== 200) throw new Error(`batching refused: ${res.status} ${JSON.stringify(res.json)}`);
+    },
+    async settleWebhooks() {
+      await call('POST', '/__sandbox/webhooks/flush');
+      await emulator.server.webhooks.settle();
     },
     close: () => emulator.close(),
   };

@@ -5,7 +5,8 @@ import { ClientTokenEngine } from './client-token.engine';
 import { EngineContext } from './engine-context';
 import { registerControlRoutes } from './routes/control.routes';
 import { registerGatewayRoutes } from './routes/gateway.routes';
-import { TransactionsEngine } from './transactions.engine';
+import { SaleFaults } from './sale-faults';
+import { DEFAULT_DUPLICATE_CHECKING, TransactionsEngine } from './transactions.engine';
 import { VaultEngine } from './vault.engine';
 import { BraintreeWebhookNotifier } from './webhook-notifier';
 
@@ -48,6 +49,8 @@ export interface BraintreeEmulatorOptions {
 export interface BraintreeEmulator {
   server: EmulatorServer;
   state: BraintreeState;
+  /** Late answer / late processing / search lag of sales (`/__sandbox/sale-faults`). */
+  saleFaults: SaleFaults;
   transactions: TransactionsEngine;
   vault: VaultEngine;
   readonly url: string | undefined;
@@ -92,8 +95,10 @@ export function createBraintreeEmulator(options: BraintreeEmulatorOptions = {}):
     defaultMerchantAccountId: Object.keys(merchantAccounts)[0],
     notifier: new BraintreeWebhookNotifier(server.webhooks, credentials),
     settlementDelayMs: options.settlementDelayMs ?? 3_600_000,
+    duplicateChecking: { ...DEFAULT_DUPLICATE_CHECKING },
     changed: () => store.scheduleSave(snapshot),
   };
+  const saleFaults = new SaleFaults();
   const vault = new VaultEngine(ctx);
   const transactions = new TransactionsEngine(ctx);
   let baseUrl: string | undefined;
@@ -104,6 +109,9 @@ export function createBraintreeEmulator(options: BraintreeEmulatorOptions = {}):
 
   server.clock.onAdvance((_from, to) => transactions.progress(to.getTime()));
   server.onReset(() => {
+    // First: a held late-processing sale must not be processed into the fresh state.
+    saleFaults.clear();
+    ctx.duplicateChecking = { ...DEFAULT_DUPLICATE_CHECKING };
     state.clear();
     state.webhookUrl = options.webhookUrl ?? null;
     ctx.changed();
@@ -113,12 +121,13 @@ export function createBraintreeEmulator(options: BraintreeEmulatorOptions = {}):
   installAuth(server, credentials);
   const releaseHeld =
     options.hangAfterProcessing === false ? () => undefined : installHangAfterProcessing(server);
-  registerGatewayRoutes(server.app, { vault, transactions, clientToken });
-  registerControlRoutes(server.app, ctx, transactions);
+  registerGatewayRoutes(server.app, { vault, transactions, clientToken, saleFaults });
+  registerControlRoutes(server.app, ctx, transactions, saleFaults);
 
   return {
     server,
     state,
+    saleFaults,
     transactions,
     vault,
     get url() {
@@ -131,6 +140,7 @@ export function createBraintreeEmulator(options: BraintreeEmulatorOptions = {}):
     },
     async close() {
       releaseHeld();
+      saleFaults.cancelHeld();
       store.flush(snapshot);
       await server.close();
     },

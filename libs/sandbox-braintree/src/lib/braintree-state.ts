@@ -73,6 +73,8 @@ export interface TransactionRecord {
   statusHistory: StatusEvent[];
   /** Clock time (ms) of the last status change; settlement progresses from it. */
   statusChangedAtMs: number;
+  /** Injected search lag: search leaves the transaction out before this clock time (ms). Unset = at once. */
+  searchVisibleAtMs?: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -11,6 +11,15 @@ import { XmlObject, XmlValue } from './xml.writer';
 export type GatewayReply =
   { kind: 'xml'; status: number; root: string; body: XmlValue } | { kind: 'not_found' } | { kind: 'empty' };
 
+/**
+ * Duplicate checking as a merchant configures it in the Control Panel (on by default, can be turned off,
+ * window configurable): https://developer.paypal.com/braintree/articles/control-panel/transactions/duplicate-checking/
+ */
+export interface DuplicateChecking {
+  enabled: boolean;
+  windowMs: number;
+}
+
 export interface EngineContext {
   state: BraintreeState;
   clock: SandboxClock;
@@ -20,6 +29,8 @@ export interface EngineContext {
   defaultMerchantAccountId: string;
   notifier: BraintreeWebhookNotifier;
   settlementDelayMs: number;
+  /** Mutable through `PUT /__sandbox/duplicate-checking`; back to the default on reset. */
+  duplicateChecking: DuplicateChecking;
   changed(): void;
 }
 

@@ -1,6 +1,7 @@
 import { CardRecord, DisputeRecord, StatusEvent, TransactionRecord } from './braintree-state';
 import {
   bool,
+  DuplicateChecking,
   EngineContext,
   fieldError,
   GatewayReply,
@@ -21,6 +22,14 @@ import { XmlArray, XmlCollection, XmlObject } from './xml.writer';
 
 /** Gateway duplicate checking window (on by default, ~30 s) — PLATFORMS.md §5, duplicate-checking article. */
 export const DUPLICATE_WINDOW_MS = 30_000;
+
+export const DEFAULT_DUPLICATE_CHECKING: DuplicateChecking = { enabled: true, windowMs: DUPLICATE_WINDOW_MS };
+
+/** Per-sale options the routes pass in (emulator faults). */
+export interface SaleOptions {
+  /** The new transaction stays out of search results for this long (sandbox clock). */
+  searchLagMs?: number;
+}
 const SEARCH_PAGE_SIZE = 50;
 const SUCCESSFUL = new Set([
   'authorized',
@@ -100,7 +109,7 @@ export class TransactionsEngine {
     return { kind: 'approve' };
   }
 
-  sale(body: Json): GatewayReply {
+  sale(body: Json, saleOptions: SaleOptions = {}): GatewayReply {
     this.progress();
     const t = obj(body['transaction']);
     const options = obj(t['options']);
@@ -178,16 +187,19 @@ export class TransactionsEngine {
     const nowMs = this.ctx.clock.now().getTime();
     const cents = toCents(amount);
     const uid = uniqueNumberIdentifier(profile.number);
-    const duplicate = [...this.ctx.state.transactions.values()].some(
-      (p) =>
-        p.type === 'sale' &&
-        SUCCESSFUL.has(p.status) &&
-        p.amountCents === cents &&
-        p.card.uniqueNumberIdentifier === uid &&
-        p.orderId === (orderId ?? null) &&
-        p.merchantAccountId === merchantAccountId &&
-        nowMs - Date.parse(p.createdAt) < DUPLICATE_WINDOW_MS,
-    );
+    const dup = this.ctx.duplicateChecking;
+    const duplicate =
+      dup.enabled &&
+      [...this.ctx.state.transactions.values()].some(
+        (p) =>
+          p.type === 'sale' &&
+          SUCCESSFUL.has(p.status) &&
+          p.amountCents === cents &&
+          p.card.uniqueNumberIdentifier === uid &&
+          p.orderId === (orderId ?? null) &&
+          p.merchantAccountId === merchantAccountId &&
+          nowMs - Date.parse(p.createdAt) < dup.windowMs,
+      );
     const outcome = this.decide(profile, cents, duplicate);
     const iso = new Date(nowMs).toISOString();
     const response =
@@ -228,6 +240,7 @@ export class TransactionsEngine {
       statusChangedAtMs: nowMs,
       createdAt: iso,
       updatedAt: iso,
+      ...(saleOptions.searchLagMs ? { searchVisibleAtMs: nowMs + saleOptions.searchLagMs } : {}),
     };
     if (outcome.kind === 'approve') {
       consume();
@@ -329,6 +342,7 @@ export class TransactionsEngine {
       processorSettlementResponseText: null,
       gatewayRejectionReason: null,
       refundedTransactionId: original.id,
+      searchVisibleAtMs: undefined,
       refundIds: [],
       disputeIds: [],
       statusHistory: [],
@@ -345,11 +359,21 @@ export class TransactionsEngine {
     return this.reply(credit, 201);
   }
 
+  /**
+   * What search can see: every transaction except those still inside their injected search lag (a search
+   * index that trails the gateway; `transaction.find` is never lagged).
+   */
+  private searchable(criteria: SearchCriteria): TransactionRecord[] {
+    const nowMs = this.ctx.clock.now().getTime();
+    return [...this.ctx.state.transactions.values()].filter(
+      (t) => (t.searchVisibleAtMs ?? 0) <= nowMs && matchesSearch(t, criteria),
+    );
+  }
+
   searchIds(body: Json): GatewayReply {
     this.progress();
     const criteria = obj(body['search']) as SearchCriteria;
-    const ids = [...this.ctx.state.transactions.values()]
-      .filter((t) => matchesSearch(t, criteria))
+    const ids = this.searchable(criteria)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .map((t) => t.id);
     return ok('search-results', { 'page-size': SEARCH_PAGE_SIZE, ids: new XmlArray('item', ids) });
@@ -358,7 +382,7 @@ export class TransactionsEngine {
   search(body: Json): GatewayReply {
     this.progress();
     const criteria = obj(body['search']) as SearchCriteria;
-    const found = [...this.ctx.state.transactions.values()].filter((t) => matchesSearch(t, criteria));
+    const found = this.searchable(criteria);
     return ok(
       'credit-card-transactions',
       new XmlCollection([
@@ -431,13 +455,10 @@ export class TransactionsEngine {
       t.processorSettlementResponseCode =
         t.amountCents >= 400000 ? String(Math.floor(t.amountCents / 100)) : '4001';
       t.processorSettlementResponseText = 'Settlement Declined';
-      this.ctx.notifier.send(
-        this.ctx.state.webhookUrl,
-        'transaction_settlement_declined',
-        { transaction: this.txXml(t) },
-        new Date(atMs),
-      );
     }
+    // No webhook: `transaction_settled` / `transaction_settlement_declined` are sent only for ACH and SEPA
+    // Direct Debit transactions, never cards (https://developer.paypal.com/braintree/docs/reference/general/webhooks/transaction),
+    // and every emulated transaction is a card transaction — card settlement is polled (find/search).
   }
 
   /**
@@ -526,3 +547,5 @@ export class TransactionsEngine {
       : { kind: 'not_found' };
   }
 }
+
+export type { DuplicateChecking } from './engine-context';

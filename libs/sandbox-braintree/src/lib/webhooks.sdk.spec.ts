@@ -144,14 +144,29 @@ describe('Braintree emulator — disputes and webhooks parsed by the official SD
     expect((await parseAll()).map((n) => n.kind)).toEqual(['dispute_opened']);
   });
 
-  it('sends transaction_settlement_declined when a settlement-declined amount settles', async () => {
-    const t = await charge('inv_sd', '4001.00');
+  it('sends no settlement webhook for card transactions (ACH/SEPA only); settlement is seen by find and search', async () => {
+    // https://developer.paypal.com/braintree/docs/reference/general/webhooks/transaction — PLATFORMS.md §5.
+    const ok = await charge('inv_ok', '25.00');
+    const declined = await charge('inv_sd', '4001.00');
     await control('POST', '/clock/advance', { ms: 2000 });
+    const viaTesting = await charge('inv_t', '27.00');
+    await gateway.testing.settlementDecline(viaTesting.id);
     await emulator.server.webhooks.settle();
-    const [n] = await parseAll();
-    expect(n.kind).toBe('transaction_settlement_declined');
-    expect(n.transaction).toMatchObject({ id: t.id, status: 'settlement_declined', amount: '4001.00' });
-    expect((await gateway.transaction.find(t.id)).status).toBe('settlement_declined');
+    expect(receiver.received).toEqual([]);
+    expect((await gateway.transaction.find(ok.id)).status).toBe('settled');
+    expect(await gateway.transaction.find(declined.id)).toMatchObject({
+      status: 'settlement_declined',
+      processorSettlementResponseCode: '4001',
+      processorSettlementResponseText: 'Settlement Declined',
+    });
+    const settledIds: string[] = await new Promise((resolve, reject) => {
+      const ids: string[] = [];
+      const stream = gateway.transaction.search((s) => s.status().in(['settled', 'settlement_declined']));
+      stream.on('data', (t: braintree.Transaction) => ids.push(t.id));
+      stream.on('end', () => resolve(ids.sort()));
+      stream.on('error', reject);
+    });
+    expect(settledIds).toEqual([ok.id, declined.id, viaTesting.id].sort());
   });
 
   it('signs so that a tampered payload or another key pair is rejected by the SDK', async () => {

@@ -231,7 +231,10 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
           PortalEnabled: 1,
           PortalDisabled: 1,
         });
-        // `email=` is community usage, not in customers.yml (UNCONFIRMED); served from an index.
+        // customers.yml (../shared/specs/zoho-billing/customers.yml, "List all customers") documents only
+        // `filter_by=Status.*` (and paging); every item carries `email`, which is how the integration finds a
+        // customer by e-mail. `email=` and `search_text=` are community usage, not in the spec (UNCONFIRMED):
+        // kept as sandbox extensions (exact, case-insensitive e-mail; substring of name or e-mail).
         let customers = query['email']
           ? billing.customersByEmail(query['email'])
           : [...state.customers.values()];

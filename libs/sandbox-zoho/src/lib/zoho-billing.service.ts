@@ -223,17 +223,17 @@ export class ZohoBillingService {
   }
 
   /**
-   * `GET /customers/reference/{id}`: Zoho documents CRM account/contact ids here. The emulator also matches a
-   * custom field value, so the integration's stored Attio reference is found (a sandbox extension).
+   * `GET /customers/reference/{id}` ("Retrieve a customer Using CRM Reference",
+   * ../shared/specs/zoho-billing/customers.yml): `reference_id` is a Zoho CRM account id or contact id,
+   * chosen by `reference_id_type=zcrm_account_id|zcrm_contact_id`; without the type either matches. Only
+   * those ids (set by Zoho's CRM sync; the emulator accepts them on create) are matched, never custom
+   * fields: any other reference is not found, as in Zoho, where a customer not linked to CRM has none.
    */
   findCustomerByReference(ref: string, type?: string): ZohoCustomer {
     for (const c of this.state.customers.values()) {
-      if (type === 'zcrm_contact_id' ? c.zcrm_contact_id === ref : c.zcrm_account_id === ref) return c;
-    }
-    if (!type) {
-      for (const c of this.state.customers.values()) {
-        if (c.zcrm_contact_id === ref || c.custom_fields.some((f) => f.value === ref)) return c;
-      }
+      const byAccount = type !== 'zcrm_contact_id' && c.zcrm_account_id === ref;
+      const byContact = type !== 'zcrm_account_id' && c.zcrm_contact_id === ref;
+      if (ref && (byAccount || byContact)) return c;
     }
     throw notFound('Customer');
   }

@@ -108,7 +108,7 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
   });
 
   describe('customers', () => {
-    it('creates a customer and reads it back by id, by e-mail and by reference', async () => {
+    it('creates a customer and reads it back by id and in the list (with its e-mail), and by e-mail', async () => {
       const input = customerInput();
       const created = await h.api('POST', '/customers', { body: input });
       expect(created.status).toBe(201);
@@ -128,9 +128,26 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
         [customer.customer_id],
       );
 
-      const byRef = await h.api('GET', `/customers/reference/${input.custom_fields[0].value}`);
-      expectSpecValid('GET', `/customers/reference/${input.custom_fields[0].value}`, byRef);
-      expect((byRef.body['customer'] as { customer_id: string }).customer_id).toBe(customer.customer_id);
+      // The documented way (customers.yml): list with filter_by, each item carries the e-mail.
+      const all = await h.api('GET', '/customers?filter_by=Status.All&page=1&per_page=200');
+      expectSpecValid('GET', '/customers', all);
+      expect(all.body['customers']).toEqual([
+        expect.objectContaining({ customer_id: customer.customer_id, email: input.email }),
+      ]);
+      expect(all.body['customers']).toEqual([
+        expect.not.objectContaining({ custom_fields: expect.anything() }),
+      ]);
+    });
+
+    it('does not find a customer by a custom-field value through /customers/reference (CRM ids only)', async () => {
+      const input = customerInput();
+      await h.api('POST', '/customers', { body: input });
+      const ref = input.custom_fields[0].value;
+      for (const query of ['', '?reference_id_type=zcrm_account_id', '?reference_id_type=zcrm_contact_id']) {
+        const byRef = await h.api('GET', `/customers/reference/${ref}${query}`);
+        expect(byRef.status).toBe(404);
+        expect(byRef.body['code']).toBe(1002);
+      }
     });
 
     it('resolves CRM references by type, as Zoho documents', async () => {
@@ -140,8 +157,15 @@ describe('Zoho emulator: auth envelope, products, plans, customers (validated ag
       const id = (created.body['customer'] as { customer_id: string }).customer_id;
       const byAccount = await h.api('GET', '/customers/reference/777?reference_id_type=zcrm_account_id');
       expect((byAccount.body['customer'] as { customer_id: string }).customer_id).toBe(id);
+      expectSpecValid('GET', '/customers/reference/777', byAccount);
       const byContact = await h.api('GET', '/customers/reference/888?reference_id_type=zcrm_contact_id');
       expect((byContact.body['customer'] as { customer_id: string }).customer_id).toBe(id);
+      const untyped = await h.api('GET', '/customers/reference/888');
+      expect((untyped.body['customer'] as { customer_id: string }).customer_id).toBe(id);
+      // The type says which id to compare: an account id is not a contact id.
+      expect((await h.api('GET', '/customers/reference/777?reference_id_type=zcrm_contact_id')).status).toBe(
+        404,
+      );
       const crm = await h.api('GET', '/customers?filter_by=Status.Crm');
       expect((crm.body['customers'] as unknown[]).length).toBe(1);
     });

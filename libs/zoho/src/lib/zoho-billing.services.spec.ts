@@ -76,11 +76,38 @@ describe('Zoho services against the emulator (in-process, real HTTP)', () => {
         expect.objectContaining({ label: 'attio_record_id', value: input.attioRecordId }),
       ]);
       expect((await customers.get(created.customer_id)).email).toBe(input.email);
-      expect((await customers.findByEmail(input.email)).map((c) => c.customer_id)).toEqual([
+      expect((await customers.findByEmail(input.email.toUpperCase())).map((c) => c.customer_id)).toEqual([
         created.customer_id,
       ]);
-      expect((await customers.findByReference(input.attioRecordId))?.customer_id).toBe(created.customer_id);
-      expect(await customers.findByReference('rec_unknown', 'nobody@acme.test')).toBeUndefined();
+      expect((await customers.findByReference(input.attioRecordId, input.email))?.customer_id).toBe(
+        created.customer_id,
+      );
+      expect(await customers.findByReference('rec_unknown', input.email)).toBeUndefined();
+      expect(await customers.findByReference(input.attioRecordId, 'nobody@acme.test')).toBeUndefined();
+    });
+
+    it('finds the reference only through lookups Zoho documents: the list by filter_by, then each candidate in full', async () => {
+      // Two customers share the e-mail; only one holds the reference. 205 others put it on the second page.
+      const email = 'shared@acme.test';
+      for (let i = 0; i < 205; i++) {
+        stack.emulator.billing.createCustomer({ display_name: `Filler ${i}`, email: `filler${i}@acme.test` });
+      }
+      const other = stack.emulator.billing.createCustomer({ display_name: 'Acme East', email });
+      const ours = stack.emulator.billing.createCustomer({
+        display_name: 'Acme West',
+        email: 'Shared@Acme.test',
+        custom_fields: [{ label: 'attio_record_id', value: 'rec_west' }],
+      });
+      stack.sent.length = 0;
+      expect((await customers.findByReference('rec_west', email))?.customer_id).toBe(ours.customer_id);
+      const billingCalls = stack.sent.filter((r) => r.path.startsWith('/customers'));
+      expect(billingCalls.map((r) => [r.path, r.query])).toEqual([
+        ['/customers', { filter_by: 'Status.All', page: 1, per_page: 200 }],
+        ['/customers', { filter_by: 'Status.All', page: 2, per_page: 200 }],
+        [`/customers/${other.customer_id}`, undefined],
+        [`/customers/${ours.customer_id}`, undefined],
+      ]);
+      expect(stack.sent.some((r) => r.path.startsWith('/customers/reference/'))).toBe(false);
     });
 
     it('maps validation, conflict and not-found errors to permanent UpstreamErrors carrying Zoho code and message', async () => {

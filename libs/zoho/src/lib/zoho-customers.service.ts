@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UpstreamError } from '@aia/platform';
 import { ZohoBillingClient } from './zoho-billing.client';
-import type { ZohoCustomer, ZohoCustomField } from './zoho.types';
+import type { ZohoCustomer, ZohoCustomField, ZohoPageContext } from './zoho.types';
 
 /**
  * Label of the Zoho customer custom field holding the Attio record id (ARCHITECTURE.md §5: the Zoho customer
@@ -25,6 +24,17 @@ export interface CreateZohoCustomerInput {
 const hasReference = (c: ZohoCustomer, ref: string) =>
   (c.custom_fields ?? []).some((f) => f.label === ATTIO_REFERENCE_FIELD && f.value === ref);
 
+/** 200 a page: Zoho's default (https://www.zoho.com/billing/api/v1/pagination) and the emulator's maximum. */
+const PAGE_SIZE = 200;
+/**
+ * Pages read when scanning the customer list (200 each, i.e. 100 000 customers). Past it the scan fails loudly
+ * rather than miss a customer and let the caller create a duplicate.
+ */
+const MAX_SCAN_PAGES = 500;
+
+const sameEmail = (a: string | undefined, b: string) =>
+  !!a && a.trim().toLowerCase() === b.trim().toLowerCase();
+
 @Injectable()
 export class ZohoCustomersService {
   constructor(private readonly client: ZohoBillingClient) {}
@@ -37,34 +47,26 @@ export class ZohoCustomersService {
     return body['customer'] as ZohoCustomer;
   }
 
-  /** `GET /customers?email=`: community usage, not in customers.yml (UNCONFIRMED). List items only. */
-  findByEmail(email: string): Promise<ZohoCustomer[]> {
-    return this.client.listAll<ZohoCustomer>(
-      'customers.findByEmail',
-      { method: 'GET', path: '/customers', query: { email, filter_by: 'Status.All' } },
-      'customers',
-    );
+  /** The customers with this e-mail (list items: no custom fields), from a scan of the customer list. */
+  async findByEmail(email: string): Promise<ZohoCustomer[]> {
+    const found: ZohoCustomer[] = [];
+    for await (const item of this.listWithEmail(email, 'customers.findByEmail')) found.push(item);
+    return found;
   }
 
   /**
-   * The customer holding our Attio reference. First `GET /customers/reference/{id}` (customers.yml; Zoho
-   * documents it for CRM ids, the sandbox also matches custom fields). If that finds nothing and an e-mail is
-   * known, the customers with that e-mail are read in full and matched on the custom field — the path that
-   * works with real Zoho, where custom-field search is UNCONFIRMED.
+   * The customer holding our Attio reference (ARCHITECTURE.md §5: the id stored on the Attio record, which the
+   * caller reads; else this lookup; then create). Only lookups Zoho documents are used: the customer list
+   * (`GET /customers`, whose only documented filter is `filter_by=Status.*`, with `page`/`per_page`; each item
+   * carries `email` — ../shared/specs/zoho-billing/customers.yml, list-all-customers-response) is scanned for
+   * the e-mail, and each candidate is read in full (`GET /customers/{id}`, which carries `custom_fields`) and
+   * matched on ATTIO_REFERENCE_FIELD. customers.yml documents no `email` or `search_text` filter for customers,
+   * nor a search by custom field, and `GET /customers/reference/{id}` takes Zoho CRM account/contact ids only
+   * ("Retrieve a customer Using CRM Reference", `reference_id_type=zcrm_account_id|zcrm_contact_id`): not ours.
+   * Cost: one read per 200 customers until the match (all pages when there is none), plus one per candidate.
    */
-  async findByReference(attioRecordId: string, email?: string): Promise<ZohoCustomer | undefined> {
-    try {
-      const body = await this.client.read('customers.findByReference', {
-        method: 'GET',
-        path: `/customers/reference/${encodeURIComponent(attioRecordId)}`,
-      });
-      const customer = body['customer'] as ZohoCustomer;
-      if (!customer.custom_fields || hasReference(customer, attioRecordId)) return customer;
-    } catch (err) {
-      if (!(err instanceof UpstreamError && err.kind === 'not_found')) throw err;
-    }
-    if (!email) return undefined;
-    for (const item of await this.findByEmail(email)) {
+  async findByReference(attioRecordId: string, email: string): Promise<ZohoCustomer | undefined> {
+    for await (const item of this.listWithEmail(email, 'customers.findByReference')) {
       const full = await this.get(item.customer_id);
       if (hasReference(full, attioRecordId)) return full;
     }
@@ -95,5 +97,21 @@ export class ZohoCustomersService {
         find: () => this.findByReference(input.attioRecordId, input.email),
       },
     );
+  }
+
+  /** Scans `GET /customers?filter_by=Status.All` page by page for items with this e-mail (any case). */
+  private async *listWithEmail(email: string, operation: string): AsyncGenerator<ZohoCustomer> {
+    for (let page = 1; page <= MAX_SCAN_PAGES; page++) {
+      const body = await this.client.read(operation, {
+        method: 'GET',
+        path: '/customers',
+        query: { filter_by: 'Status.All', page, per_page: PAGE_SIZE },
+      });
+      for (const item of (body['customers'] as ZohoCustomer[] | undefined) ?? []) {
+        if (sameEmail(item.email, email)) yield item;
+      }
+      if (!(body['page_context'] as ZohoPageContext | undefined)?.has_more_page) return;
+    }
+    throw new Error(`more than ${MAX_SCAN_PAGES * PAGE_SIZE} Zoho customers: the e-mail scan stopped`);
   }
 }

@@ -87,6 +87,7 @@ export interface ZohoInvoicePayment {
   amount: number;
   date?: string;
   payment_mode?: string;
+  description?: string;
 }
 
 export interface ZohoInvoice {

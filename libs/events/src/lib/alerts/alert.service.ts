@@ -82,6 +82,15 @@ export class AlertService {
     );
   }
 
+  /**
+   * Something in the business an operator must look at (an invoice charged twice, a lost dispute, a
+   * subscription given up on). Logged as a warning, and posted like every alert (de-duplicated by key).
+   */
+  notify(key: string, text: string): void {
+    this.logger.warn(text);
+    this.send(`notify:${key}`, text);
+  }
+
   /** Waits for alerts being posted (shutdown, tests). */
   async flush(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);

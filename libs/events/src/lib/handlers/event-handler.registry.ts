@@ -9,6 +9,11 @@ import type { StoredEvent } from '../inbox/stored-event';
  */
 export type EventHandler = (event: StoredEvent) => Promise<void> | void;
 
+/** The shape of a class decorated with @OnEvent. */
+export interface StoredEventHandler {
+  handle(event: StoredEvent): Promise<void> | void;
+}
+
 export interface EventHandlerOptions {
   /**
    * The serialisation key of the event's job (an invoice id, an Attio record id): events with the same
@@ -24,7 +29,10 @@ export interface RegisteredEventHandler {
   key?: EventHandlerOptions['key'];
 }
 
-/** Which event types the service handles; the workflows register theirs at start-up. Others are `ignored`. */
+/**
+ * Which event types the service handles; workflows declare theirs with @OnEvent (EventHandlerDiscovery registers
+ * them at start-up). Others are `ignored`.
+ */
 @Injectable()
 export class EventHandlerRegistry {
   private readonly handlers = new Map<string, RegisteredEventHandler>();

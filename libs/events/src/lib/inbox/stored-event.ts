@@ -72,6 +72,16 @@ export function defaultEventKey(event: { platform: Platform; eventId: string }):
   return `${event.platform}:${event.eventId}`;
 }
 
+/**
+ * The queue job that processes an inbox event: its name, its data and its id (the id makes enqueueing
+ * idempotent). Kept here, below ingest and processing, so both read it without importing each other.
+ */
+export const EVENT_JOB = 'event.process';
+
+export interface EventJobData {
+  eventId: string;
+}
+
 export function eventJobId(id: string): string {
   return `event:${id}`;
 }

@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CORRELATION_HEADER, DomainError, ErrorCode, getCorrelationId } from '@aia/platform';
-import type { VerifiedWebhook } from '@aia/platform';
+import {
+  CORRELATION_HEADER,
+  DomainError,
+  ErrorCode,
+  getCorrelationId,
+  VERIFIED_WEBHOOK_KEY,
+} from '@aia/platform';
+import type { Platform, RequestWithWebhook, VerifiedWebhook } from '@aia/platform';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
-import { eventJobId, OPEN_EVENT_STATES } from '../inbox/stored-event';
-import type { EventState, StoredEvent } from '../inbox/stored-event';
+import { EVENT_JOB, eventJobId, OPEN_EVENT_STATES } from '../inbox/stored-event';
+import type { EventJobData, EventState, StoredEvent } from '../inbox/stored-event';
 import { EventsMetrics } from '../metrics/events-metrics';
 import { describeError } from '../queue/job-errors';
-import { EVENT_JOB } from '../processing/event-processor.service';
-import type { EventJobData } from '../processing/event-processor.service';
 import { EVENTS_STORE } from '../store/events-store';
 import type { EventsStore } from '../store/events-store';
 import { DrainState } from './drain-state';
@@ -19,7 +23,11 @@ export interface IngestResult {
   state: EventState;
 }
 
-/** Persist-then-acknowledge: the event is in the inbox and its job queued before the 200 goes out. */
+/**
+ * Persist-then-acknowledge: the event is in the inbox and its job queued before the 200 goes out.
+ * The webhook endpoints (apps/api, each behind its platform's guard) call `ingestRequest`; while the
+ * process drains for shutdown every delivery is refused with 503, so the platform retries it later.
+ */
 @Injectable()
 export class EventIngestService {
   private readonly logger = new Logger('EventIngest');
@@ -30,6 +38,18 @@ export class EventIngestService {
     private readonly drain: DrainState,
     private readonly metrics: EventsMetrics,
   ) {}
+
+  /**
+   * Ingests the webhook the platform guard verified and attached to the request (`req.verifiedWebhook`).
+   * One that reached here without it, or with another platform's, is a wiring bug: 500, never a 200.
+   */
+  async ingestRequest(platform: Platform, req: RequestWithWebhook): Promise<IngestResult> {
+    const webhook = req[VERIFIED_WEBHOOK_KEY];
+    if (!webhook || webhook.platform !== platform) {
+      throw new DomainError(ErrorCode.Internal, `The ${platform} webhook guard did not verify the request`);
+    }
+    return this.ingest(webhook);
+  }
 
   async ingest(webhook: VerifiedWebhook): Promise<IngestResult> {
     if (this.drain.isDraining) {

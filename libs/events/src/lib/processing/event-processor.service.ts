@@ -2,18 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CORRELATION_HEADER, DomainError, isTemporaryError, runWithCorrelationId } from '@aia/platform';
 import { AlertService } from '../alerts/alert.service';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
-import { OPEN_EVENT_STATES } from '../inbox/stored-event';
+import { EVENT_JOB, OPEN_EVENT_STATES } from '../inbox/stored-event';
+import type { EventJobData } from '../inbox/stored-event';
 import { EventsMetrics } from '../metrics/events-metrics';
 import { classifyJobError, describeError, PermanentJobError } from '../queue/job-errors';
 import type { JobLifecycleEvent, JobRecord } from '../queue/job-queue';
 import { EVENTS_STORE } from '../store/events-store';
 import type { EventsStore } from '../store/events-store';
-
-export const EVENT_JOB = 'event.process';
-
-export interface EventJobData {
-  eventId: string;
-}
 
 /** Runs an event's handler inside a queue job and keeps the inbox row (state, attempts, errors) in step. */
 @Injectable()

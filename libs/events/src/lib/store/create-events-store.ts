@@ -4,6 +4,8 @@ import { SqliteEventInbox } from '../inbox/sqlite-event-inbox';
 import { SqliteJobQueue } from '../queue/sqlite-job-queue';
 import type { EventsStore } from './events-store';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
+import { InProcessKeyedLock } from '../locks/in-process-keyed-lock';
+import { SqliteIntentLog } from '../intents/sqlite-intent-log';
 import { eventsDbPath, openSqlite } from './sqlite-database';
 
 export const EVENTS_QUEUE_NAME = 'events';
@@ -29,10 +31,15 @@ export function createEventsStore(config: AppConfig, options: EventsModuleOption
   checkpointer.start();
   const queue = new SqliteJobQueue(db, options.queue, EVENTS_QUEUE_NAME);
   const inbox = new SqliteEventInbox(db);
+  const locks = new InProcessKeyedLock();
+  const intents = new SqliteIntentLog(db);
   return {
     queue,
     inbox,
+    locks,
+    intents,
     async close() {
+      await locks.close();
       await queue.close();
       await checkpointer.stop();
       if (db.open) db.close();

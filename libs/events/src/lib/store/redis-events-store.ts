@@ -3,6 +3,8 @@ import { RedisEventInbox } from '../inbox/redis-event-inbox';
 import { BullMqJobQueue } from '../queue/bullmq-job-queue';
 import { redisConnectionOptions } from '../queue/redis-connection';
 import type { EventsStore } from './events-store';
+import { RedisKeyedLock } from '../locks/redis-keyed-lock';
+import { RedisIntentLog } from '../intents/redis-intent-log';
 
 /** Several instances: BullMQ jobs and the inbox in Redis, so every instance sees every event. */
 export function createRedisEventsStore(
@@ -14,10 +16,16 @@ export function createRedisEventsStore(
   const prefix = options.redisPrefix ?? 'aia';
   const queue = new BullMqJobQueue(connection, options.queue, queueName, prefix);
   const inbox = new RedisEventInbox(connection, prefix);
+  const locks = new RedisKeyedLock(connection, prefix);
+  const intents = new RedisIntentLog(connection, prefix);
   return {
     queue,
     inbox,
+    locks,
+    intents,
     async close() {
+      await locks.close();
+      await intents.close();
       await queue.close();
       await inbox.close();
     },

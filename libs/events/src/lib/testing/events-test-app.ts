@@ -1,10 +1,13 @@
-/* Builds a real Nest + Fastify app around EventsModule for the specs (never exported from the index). */
+/*
+ * Builds a real Nest + Fastify app around EventsModule, with the webhook endpoints of TestWebhooksController,
+ * for the specs (never exported from the index).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CanActivate, DynamicModule } from '@nestjs/common';
+import { DynamicModule } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
@@ -14,12 +17,11 @@ import {
   configureHttpApp,
   fastifyAdapterOptions,
   loadAppConfig,
-  Platform,
 } from '@aia/platform';
 import { EventsModule } from '../events.module';
 import { EventsModuleOptions } from '../events-options';
 import { FAST_TUNING } from '../queue/job-queue.contract';
-import { testGuards } from './test-webhook.guard';
+import { TestWebhooksController } from './test-webhooks.controller';
 
 export const ADMIN_TOKEN = 'test-admin-token-123';
 
@@ -34,10 +36,9 @@ export async function startEventsApp(
   opts: {
     env?: Record<string, string>;
     options?: EventsModuleOptions;
-    guards?: Partial<Record<Platform, CanActivate>>;
-    /** Use the module's default (real) guards instead of the test doubles. */
-    realGuards?: boolean;
     imports?: DynamicModule[];
+    /** Mount TestWebhooksController (default true). */
+    webhooks?: boolean;
   } = {},
 ): Promise<EventsTestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aia-events-'));
@@ -54,9 +55,10 @@ export async function startEventsApp(
           alerts: { timeoutMs: 1_000 },
           ...opts.options,
         }),
-        guards: opts.realGuards ? opts.guards : { ...testGuards(), ...opts.guards },
       }),
     ],
+    // The webhook endpoints, behind the test guard (`x-test-signature: good`); apps/api has the real ones.
+    controllers: opts.webhooks === false ? [] : [TestWebhooksController],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     new FastifyAdapter(fastifyAdapterOptions()),

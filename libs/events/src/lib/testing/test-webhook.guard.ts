@@ -34,11 +34,3 @@ export class TestWebhookGuard implements CanActivate {
     return true;
   }
 }
-
-export function testGuards(): Record<Platform, CanActivate> {
-  return {
-    attio: new TestWebhookGuard('attio'),
-    zoho: new TestWebhookGuard('zoho'),
-    braintree: new TestWebhookGuard('braintree'),
-  };
-}

@@ -1,4 +1,14 @@
-import { EnvOf, httpUrl, integer, matching, oneOf, parseEnv, text } from './env-fields';
+import {
+  duration,
+  durationList,
+  EnvOf,
+  httpUrl,
+  integer,
+  matching,
+  oneOf,
+  parseEnv,
+  text,
+} from './env-fields';
 import { AppConfig } from './app-config';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults';
 import { ZOHO_BILLING_PATH, ZOHO_DATA_CENTERS, ZohoDataCenter } from './zoho-data-centers';
@@ -65,6 +75,15 @@ const envShape = {
   BRAINTREE_PRIVATE_KEY: text(),
   BRAINTREE_MERCHANT_ACCOUNTS: text(),
   CHECKOUT_TOKEN_SECRET: text(),
+  CHECKOUT_SESSION_TTL_HOURS: integer(1, 24 * 90).default(24 * 7),
+  CHECKOUT_TRIGGER_ATTRIBUTE: matching(/^[a-z0-9_]+$/, 'an attribute slug').default('subscription_status'),
+  CHECKOUT_TRIGGER_VALUE: text().default('send_checkout'),
+  CHECKOUT_3DS: oneOf(['off', 'required'] as const).default('off'),
+  ZOHO_CURRENCY_CODE: matching(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').default('USD'),
+  PAYMENT_RETRY_SCHEDULE: durationList().default([1, 3, 5, 7].map((d) => d * 86_400_000)),
+  PAYMENT_FINAL_ACTION: oneOf(['mark_unpaid', 'cancel_subscription'] as const).default('mark_unpaid'),
+  SETTLEMENT_POLL_INTERVAL: duration().default(3_600_000),
+  SETTLEMENT_LOOKBACK: duration().default(14 * 86_400_000),
 };
 
 type Env = EnvOf<typeof envShape>;
@@ -122,8 +141,11 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
         problems.push({ variable: name, problem: 'the public sandbox value is not allowed in live mode' });
     }
   }
-  if (env.CHECKOUT_TOKEN_SECRET && env.CHECKOUT_TOKEN_SECRET.length < 32) {
-    problems.push({ variable: 'CHECKOUT_TOKEN_SECRET', problem: 'must be at least 32 characters' });
+  if (env.CHECKOUT_TOKEN_SECRET && secrets(env.CHECKOUT_TOKEN_SECRET).some((s) => s.length < 32)) {
+    problems.push({
+      variable: 'CHECKOUT_TOKEN_SECRET',
+      problem: 'every secret (comma-separated during rotation) must be at least 32 characters',
+    });
   }
   if (env.ADMIN_TOKEN && env.ADMIN_TOKEN.length < (live ? 24 : 8)) {
     problems.push({ variable: 'ADMIN_TOKEN', problem: `must be at least ${live ? 24 : 8} characters` });
@@ -189,7 +211,21 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
       privateKey: env.BRAINTREE_PRIVATE_KEY ?? '',
       merchantAccounts: merchantAccounts ?? {},
     },
-    checkout: { tokenSecret: env.CHECKOUT_TOKEN_SECRET ?? '' },
+    zohoCurrencyCode: env.ZOHO_CURRENCY_CODE,
+    payments: {
+      retryScheduleMs: env.PAYMENT_RETRY_SCHEDULE,
+      finalAction: env.PAYMENT_FINAL_ACTION,
+      settlementPollMs: env.SETTLEMENT_POLL_INTERVAL,
+      settlementLookbackMs: env.SETTLEMENT_LOOKBACK,
+    },
+    checkout: {
+      tokenSecret: secrets(env.CHECKOUT_TOKEN_SECRET ?? '')[0] ?? '',
+      tokenSecrets: secrets(env.CHECKOUT_TOKEN_SECRET ?? ''),
+      sessionTtlHours: env.CHECKOUT_SESSION_TTL_HOURS,
+      triggerAttribute: env.CHECKOUT_TRIGGER_ATTRIBUTE,
+      triggerValue: env.CHECKOUT_TRIGGER_VALUE,
+      threeDSecure: env.CHECKOUT_3DS,
+    },
   };
 }
 

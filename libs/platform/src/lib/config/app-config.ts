@@ -43,8 +43,29 @@ export interface AppConfig {
     /** Currency code → merchant account id. */
     merchantAccounts: Record<string, string>;
   };
+  /** Currency of the Zoho organization's plans (prices shown on the checkout page). */
+  zohoCurrencyCode: string;
+  payments: {
+    /** When a declined (soft) charge is tried again, measured from the first failure. Empty: never. */
+    retryScheduleMs: number[];
+    /** After the last retry (or a hard decline): mark the record unpaid, or also cancel the Zoho subscription. */
+    finalAction: 'mark_unpaid' | 'cancel_subscription';
+    /** How often card settlement outcomes are polled (Braintree pushes none for cards). */
+    settlementPollMs: number;
+    /** How far back settlement polling looks. */
+    settlementLookbackMs: number;
+  };
   checkout: {
+    /** Signs new checkout tokens (the first of CHECKOUT_TOKEN_SECRET). */
     tokenSecret: string;
+    /** Every secret that verifies a token (rotation: new first, old kept until its links expire). */
+    tokenSecrets: string[];
+    sessionTtlHours: number;
+    /** The Attio attribute and value that ask for a checkout link. */
+    triggerAttribute: string;
+    triggerValue: string;
+    /** `required`: a card nonce without a 3-D Secure liability shift is refused. */
+    threeDSecure: 'off' | 'required';
   };
 }
 

@@ -72,3 +72,33 @@ export function parseEnv<S extends EnvShape>(
   }
   return { env: env as EnvOf<S>, problems };
 }
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** One duration such as `90s`, `15m`, `1h`, `3d` or `250ms`, in milliseconds. */
+export function parseDurationMs(raw: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(raw);
+  return m ? Math.round(Number(m[1]) * DURATION_UNITS_MS[m[2]]) : undefined;
+}
+
+export const duration = () =>
+  field((raw) => {
+    const ms = parseDurationMs(raw);
+    return ms !== undefined && ms > 0
+      ? ok(ms)
+      : fail(`must be a duration such as 30s, 15m, 1h or 3d (got "${raw}")`);
+  });
+
+/** A comma-separated list of durations, each longer than the one before (an empty list is allowed: `none`). */
+export const durationList = () =>
+  field((raw) => {
+    if (raw.trim() === 'none') return ok([] as number[]);
+    const list = raw.split(',').map((part) => parseDurationMs(part));
+    if (list.some((ms) => ms === undefined || ms <= 0)) {
+      return fail(`must be durations such as 1d,3d,5d,7d or none (got "${raw}")`);
+    }
+    const values = list as number[];
+    if (values.some((ms, i) => i > 0 && ms <= values[i - 1]))
+      return fail('each duration must be longer than the one before');
+    return ok(values);
+  });

@@ -16,6 +16,13 @@ export enum ErrorCode {
   UpstreamUnavailable = 'upstream_unavailable',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
+  // Checkout (values are CheckoutErrorCode in @aia/contracts, which the SPA reads).
+  CheckoutSessionNotFound = 'checkout_session_not_found',
+  CheckoutSessionExpired = 'checkout_session_expired',
+  CheckoutSessionCompleted = 'checkout_session_completed',
+  CheckoutInProgress = 'checkout_in_progress',
+  CardDeclined = 'card_declined',
+  PaymentMethodInvalid = 'payment_method_invalid',
 }
 
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
@@ -33,4 +40,10 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UpstreamUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.CheckoutSessionNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.CheckoutSessionExpired]: HttpStatus.GONE,
+  [ErrorCode.CheckoutSessionCompleted]: HttpStatus.CONFLICT,
+  [ErrorCode.CheckoutInProgress]: HttpStatus.CONFLICT,
+  [ErrorCode.CardDeclined]: HttpStatus.PAYMENT_REQUIRED,
+  [ErrorCode.PaymentMethodInvalid]: HttpStatus.UNPROCESSABLE_ENTITY,
 };

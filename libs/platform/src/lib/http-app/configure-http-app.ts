@@ -25,6 +25,8 @@ export function fastifyAdapterOptions(): FastifyServerOptions & { skipMiddie: bo
     skipMiddie: true,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
+    // Checkout tokens (signed JWTs, ~400 characters) travel in the path; Fastify's default is 100 (414 past it).
+    routerOptions: { maxParamLength: 2048 },
     genReqId: (req) => correlationIdFor(req as IncomingMessage),
   };
 }

@@ -2,6 +2,7 @@ import { CONTROL_PREFIX } from '@aia/sandbox-kit';
 import { FastifyInstance } from 'fastify';
 import { DisputeRecord } from '../braintree-state';
 import { EngineContext, obj, randomId, str } from '../engine-context';
+import { parseSaleFaults, SaleFaults } from '../sale-faults';
 import { TransactionsEngine } from '../transactions.engine';
 import { equivalentTestNonce, luhnValid, profileForNumber } from '../test-values';
 
@@ -13,8 +14,36 @@ export function registerControlRoutes(
   app: FastifyInstance,
   ctx: EngineContext,
   transactions: TransactionsEngine,
+  saleFaults: SaleFaults,
 ): void {
   const P = CONTROL_PREFIX;
+
+  /** Money-path faults of `transaction.sale` (late answer, late processing, search lag); reset clears them. */
+  app.get(`${P}/sale-faults`, async () => saleFaults.current);
+  app.put(`${P}/sale-faults`, async (req, reply) => {
+    const parsed = parseSaleFaults(req.body ?? {});
+    if ('error' in parsed) return reply.code(400).send(parsed);
+    saleFaults.configure(parsed);
+    return saleFaults.current;
+  });
+  app.delete(`${P}/sale-faults`, async () => {
+    // Only the configuration: sales already held keep their plan.
+    saleFaults.configure({});
+    return saleFaults.current;
+  });
+
+  /** The merchant's duplicate-checking setting (Control Panel); reset restores on / 30 s. */
+  app.get(`${P}/duplicate-checking`, async () => ctx.duplicateChecking);
+  app.put(`${P}/duplicate-checking`, async (req, reply) => {
+    const b = obj(req.body);
+    const enabled = b['enabled'] ?? ctx.duplicateChecking.enabled;
+    const windowMs = b['windowMs'] ?? ctx.duplicateChecking.windowMs;
+    if (typeof enabled !== 'boolean' || typeof windowMs !== 'number' || !(windowMs >= 0)) {
+      return reply.code(400).send({ error: 'give {"enabled": true|false, "windowMs"?: number >= 0}' });
+    }
+    ctx.duplicateChecking = { enabled, windowMs };
+    return ctx.duplicateChecking;
+  });
 
   app.get(`${P}/webhooks`, async () => ({ url: ctx.state.webhookUrl }));
   app.put(`${P}/webhooks`, async (req, reply) => {

@@ -4,6 +4,7 @@ import { TransactionsEngine } from '../transactions.engine';
 import { VaultEngine } from '../vault.engine';
 import { xmlDocument } from '../xml.writer';
 import { ClientTokenEngine } from '../client-token.engine';
+import { SaleFaults } from '../sale-faults';
 
 /**
  * The REST paths the official SDK calls (braintree/lib/braintree/*_gateway.js), all under
@@ -23,6 +24,7 @@ interface Engines {
   vault: VaultEngine;
   transactions: TransactionsEngine;
   clientToken: ClientTokenEngine;
+  saleFaults: SaleFaults;
 }
 
 type IdParams = { id: string };
@@ -61,9 +63,19 @@ export function registerGatewayRoutes(app: FastifyInstance, e: Engines): void {
     sendGatewayReply(reply, e.vault.deletePaymentMethod(req.params.id)),
   );
 
-  app.post(`${base}/transactions`, async (req, reply) =>
-    sendGatewayReply(reply, e.transactions.sale(body(req.body))),
-  );
+  // transaction.sale, with the money-path faults (sale-faults.ts): held before processing (late processing),
+  // processed, held before answering (late answer). A held sale is processed even when the client has given
+  // up on it meanwhile — exactly the ambiguity a real gateway leaves after a timeout.
+  app.post(`${base}/transactions`, async (req, reply) => {
+    const plan = e.saleFaults.plan();
+    if (plan.processAfterMs > 0 && (await e.saleFaults.hold(plan.processAfterMs)) === 'cancelled') {
+      // Reset or close while held: never processed; 503 (serviceUnavailableError) says so truthfully.
+      return reply.code(503).header('content-type', 'application/xml').send('');
+    }
+    const answer = e.transactions.sale(body(req.body), { searchLagMs: plan.searchLagMs });
+    if (plan.answerAfterMs > 0) await e.saleFaults.hold(plan.answerAfterMs);
+    return sendGatewayReply(reply, answer);
+  });
   app.post(`${base}/transactions/advanced_search_ids`, async (req, reply) =>
     sendGatewayReply(reply, e.transactions.searchIds(body(req.body))),
   );

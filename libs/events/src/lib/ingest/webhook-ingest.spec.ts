@@ -1,4 +1,4 @@
-import { getCorrelationId, UpstreamError } from '@aia/platform';
+import { DomainError, ErrorCode, getCorrelationId, UpstreamError } from '@aia/platform';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
 import { StoredEvent } from '../inbox/stored-event';
 import { waitFor } from '../queue/job-queue.contract';
@@ -6,6 +6,11 @@ import { EVENTS_STORE, EventsStore } from '../store/events-store';
 import { EventsTestApp, startAlertSink, startEventsApp } from '../testing/events-test-app';
 import { GOOD_SIGNATURE, TEST_SIGNATURE_HEADER } from '../testing/test-webhook.guard';
 import { DrainState } from './drain-state';
+import { EventIngestService } from './event-ingest.service';
+
+// Ingest over HTTP (Fastify inject) against the real store, through TestWebhooksController: the endpoints
+// as apps/api declares them, behind the test guard. The real guards are tested in apps/api
+// (src/app/webhooks/webhooks.controller.spec.ts).
 
 const zohoEvent = (id: string, type = 'invoice_created', extra: Record<string, unknown> = {}) => ({
   id,
@@ -112,6 +117,19 @@ describe('webhook endpoints', () => {
     const res = await post('zoho', big);
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({ error: { code: 'payload_too_large', message: expect.any(String) } });
+    expect((await store.inbox.stats()).total).toBe(0);
+  });
+
+  it('refuses, as a wiring bug, a request its guard did not verify or verified for another platform', async () => {
+    const ingest = t.app.get(EventIngestService);
+    const wiringBug = {
+      code: ErrorCode.Internal,
+      message: 'The zoho webhook guard did not verify the request',
+    };
+    await expect(ingest.ingestRequest('zoho', {})).rejects.toMatchObject(wiringBug);
+    const attio = { platform: 'attio' as const, eventId: 'a', type: 't', payload: {}, rawBody: '{}' };
+    const other = { verifiedWebhook: { ...attio, headers: {}, receivedAt: new Date().toISOString() } };
+    await expect(ingest.ingestRequest('zoho', other)).rejects.toBeInstanceOf(DomainError);
     expect((await store.inbox.stats()).total).toBe(0);
   });
 

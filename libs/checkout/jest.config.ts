@@ -1,0 +1,6 @@
+export default {
+  displayName: 'checkout-api',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/libs/checkout',
+};

@@ -1,0 +1,23 @@
+import type { ThrottlerOptions } from '@nestjs/throttler';
+
+/** Per client IP (the API trusts the proxy's X-Forwarded-For, configure-http-app.ts). */
+export const CHECKOUT_IP_LIMIT = { name: 'ip', ttl: 60_000, limit: 60 } as const;
+/** Per checkout token: one customer's page never needs more than this. */
+export const CHECKOUT_TOKEN_LIMIT = { name: 'token', ttl: 60_000, limit: 30 } as const;
+/** Completion is the expensive call (three platforms): tighter limits. */
+export const COMPLETE_LIMITS = { ip: { limit: 10, ttl: 60_000 }, token: { limit: 6, ttl: 60_000 } };
+
+/**
+ * Two named throttlers for the public checkout endpoints. Counters live in this process's memory: with
+ * several instances each counts its own share (docs/architecture.md).
+ */
+export function checkoutThrottlers(): ThrottlerOptions[] {
+  return [
+    { ...CHECKOUT_IP_LIMIT },
+    {
+      ...CHECKOUT_TOKEN_LIMIT,
+      getTracker: (req: Record<string, unknown>) =>
+        String((req['params'] as Record<string, string> | undefined)?.['token'] ?? 'none').slice(0, 128),
+    },
+  ];
+}

@@ -1,0 +1,6 @@
+export default {
+  displayName: 'workflows',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/libs/workflows',
+};
