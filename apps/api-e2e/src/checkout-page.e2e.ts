@@ -10,12 +10,14 @@ describe('checkout page in Chromium', () => {
   let url: string;
 
   beforeAll(async () => {
+    // A port nothing listens on: the page must cope with an unreachable API.
+    const deadApiPort = await freePort();
     execFileSync(
       join(ROOT, 'node_modules/.bin/vite'),
       ['build', '--config', 'apps/checkout/vite.config.mts', '--logLevel', 'warn'],
       {
         cwd: ROOT,
-        env: { ...process.env, VITE_API_URL: 'http://localhost:3000' },
+        env: { ...process.env, VITE_API_URL: `http://localhost:${deadApiPort}` },
       },
     );
     const port = await freePort();
@@ -37,19 +39,22 @@ describe('checkout page in Chromium', () => {
     await preview?.stop();
   });
 
-  it('tells the customer when the link is incomplete', async () => {
+  it('tells the customer when the link has no token', async () => {
     const page = await browser.newPage();
     await page.goto(url);
-    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
-    expect(await page.getByRole('alert').textContent()).toContain('missing or incomplete');
+    await page.getByRole('heading', { name: 'This link is not valid' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('not valid');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
     await page.screenshot({ path: join(ROOT, 'tmp/checkout-no-token.png') });
     await page.close();
   });
 
-  it('starts the checkout when the link carries a token', async () => {
+  it('serves /c/<token> and shows a retryable error when the API cannot be reached', async () => {
     const page = await browser.newPage();
-    await page.goto(`${url}/?token=abcdefghijklmnop.qrstuvwx`);
-    expect(await page.getByRole('status').textContent()).toContain('Preparing your secure checkout');
+    // Nothing listens on the API URL the build was given, so the session request fails.
+    await page.goto(`${url}/c/abcdefghijklmnop.qrstuvwx.yz`);
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('could not reach the checkout service');
     await page.close();
   });
 });

@@ -1,3 +1,5 @@
+// First import on purpose: it sends the session request before React below is evaluated.
+import { checkoutApi, pathname } from './app/prefetch-session';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app';
@@ -5,6 +7,6 @@ import './styles.css';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <App search={window.location.search} />
+    <App pathname={pathname} api={checkoutApi} />
   </StrictMode>,
 );

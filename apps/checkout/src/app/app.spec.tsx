@@ -1,20 +1,38 @@
 import { render, screen } from '@testing-library/react';
-import { App, readCheckoutToken } from './app';
+import { json, SESSION_URL, sessionView, stubFetch, TOKEN } from '../testing/checkout-fixtures';
+import { App } from './app';
 
-describe('checkout page', () => {
-  it('asks for a valid link when the token is missing', () => {
-    render(<App search="" />);
-    expect(screen.getByRole('alert')).toHaveTextContent('missing or incomplete');
+vi.mock('../card-fields/load-card-fields', () => ({
+  preloadCardFields: vi.fn(),
+  loadCardFields: vi.fn(async () => ({
+    mount: async () => undefined,
+    tokenize: vi.fn(),
+    teardown: async () => undefined,
+  })),
+}));
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('app routing', () => {
+  it('shows the invalid-link message at the root, without calling the API', () => {
+    const fetchMock = stubFetch({});
+    render(<App pathname="/" />);
+    expect(screen.getByRole('heading', { level: 1, name: 'This link is not valid' })).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('open the link from your email again');
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it('starts the checkout when the link carries a token', () => {
-    render(<App search="?token=eyJhbGciOiJIUzI1NiJ9.payload.sig" />);
-    expect(screen.getByRole('status')).toHaveTextContent('Preparing your secure checkout');
+  it('treats a malformed token as an invalid link', () => {
+    const fetchMock = stubFetch({});
+    render(<App pathname="/c/%3Cscript%3E" />);
+    expect(screen.getByRole('heading', { name: 'This link is not valid' })).toBeInTheDocument();
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it('rejects tokens with unexpected characters', () => {
-    expect(readCheckoutToken('?token=<script>alert(1)</script>')).toBeNull();
-    expect(readCheckoutToken('?token=short')).toBeNull();
-    expect(readCheckoutToken('?token=abcdefghijklmnop.qrs')).toBe('abcdefghijklmnop.qrs');
+  it('loads the session of /c/<token>', async () => {
+    const fetchMock = stubFetch({ [`GET ${SESSION_URL}`]: () => json(200, sessionView()) });
+    render(<App pathname={`/c/${TOKEN}`} />);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Subscribe' })).toBeInTheDocument();
+    expect(fetchMock).toHaveBeenCalledWith(SESSION_URL, expect.anything());
   });
 });

@@ -1,30 +1,13 @@
+import { useMemo } from 'react';
+import { CheckoutApi, createCheckoutApi } from '../api/checkout-api';
+import { CheckoutPage } from '../checkout/checkout-page';
+import { InvalidLinkView } from '../checkout/status-views';
 import { API_URL } from '../config';
+import { readCheckoutToken } from './read-checkout-token';
 
-/** Reads the signed checkout token from the link the customer received (`?token=…`). */
-export function readCheckoutToken(search: string): string | null {
-  const token = new URLSearchParams(search).get('token');
-  return token && /^[A-Za-z0-9._-]{16,2048}$/.test(token) ? token : null;
-}
-
-export function App({ search }: { search: string }) {
-  const token = readCheckoutToken(search);
-  return (
-    <main className="checkout">
-      <h1>Checkout</h1>
-      {token ? (
-        <p role="status">Preparing your secure checkout…</p>
-      ) : (
-        <p role="alert">
-          This checkout link is missing or incomplete. Please open the link from your email again, or ask us
-          for a new one.
-        </p>
-      )}
-      <footer>
-        <small>
-          Card details are entered in fields hosted by Braintree and never reach our servers.
-          <span className="api" data-api-url={API_URL} />
-        </small>
-      </footer>
-    </main>
-  );
+/** The only route is `/c/<token>` (no router library: it would cost bundle size for one path). */
+export function App({ pathname, api }: { pathname: string; api?: CheckoutApi }) {
+  const token = readCheckoutToken(pathname);
+  const checkoutApi = useMemo(() => api ?? createCheckoutApi(API_URL), [api]);
+  return token ? <CheckoutPage api={checkoutApi} token={token} /> : <InvalidLinkView />;
 }
