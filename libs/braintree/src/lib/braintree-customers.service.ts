@@ -77,6 +77,29 @@ export class BraintreeCustomersService {
     return outcome;
   }
 
+  /**
+   * Updates the customer's details (not its cards). PUT semantics: the same values twice is harmless, so it
+   * is retried freely (`idempotent`).
+   */
+  update(
+    id: string,
+    details: Pick<CreateCustomerInput, 'email' | 'firstName' | 'lastName' | 'company'>,
+  ): Promise<BraintreeOutcome<CustomerSummary>> {
+    return this.policy.write(
+      'customer.update',
+      () =>
+        sdkCall('customer.update', async () => {
+          const result = (await this.gateway.customer.update(id, details)) as unknown as SdkResult & {
+            customer?: braintree.Customer;
+          };
+          return outcomeFromResult(result, (r) =>
+            customerSummary((r as typeof result).customer as braintree.Customer),
+          );
+        }),
+      { kind: 'idempotent' },
+    );
+  }
+
   /** The customer, or undefined when Braintree has none with this id. */
   find(id: string): Promise<CustomerSummary | undefined> {
     return this.policy.read('customer.find', () => this.findRaw(id));

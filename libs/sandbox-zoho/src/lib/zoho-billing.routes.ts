@@ -1,85 +1,29 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RateWindow } from '@aia/sandbox-kit';
-import type { ZohoBillingService } from './zoho-billing.service';
-import { invalid, RATE_LIMIT_MESSAGE, sendZohoError, ZohoApiError, ZOHO_CODES } from './zoho-errors';
-import type { ZohoState } from './zoho-state';
+import { registerCustomerRoutes } from './zoho-customers.routes';
+import { RATE_LIMIT_MESSAGE, sendZohoError, ZohoApiError, ZOHO_CODES } from './zoho-errors';
 import {
-  customerListItem,
-  customerView,
-  invoiceListItem,
-  invoiceView,
-  paymentView,
-  planView,
-  productView,
-  subscriptionListItem,
-  subscriptionView,
-} from './zoho-views';
+  body,
+  created,
+  filterValue,
+  ids,
+  ok,
+  paginate,
+  params as p,
+  query as q,
+  ResourceRouteDeps,
+} from './zoho-route-helpers';
+import { registerSubscriptionRoutes } from './zoho-subscriptions.routes';
+import { invoiceListItem, invoiceView, paymentView, planView, productView } from './zoho-views';
 
 export const ZOHO_BILLING_PREFIX = '/billing/v1';
 export const ZOHO_ORG_HEADER = 'x-com-zoho-subscriptions-organizationid';
 
-export interface BillingRouteDeps {
-  billing: ZohoBillingService;
-  state: ZohoState;
+export interface BillingRouteDeps extends ResourceRouteDeps {
   organizationId: string;
   now: () => Date;
   requestsPerMinute: () => number;
 }
-
-type Query = Record<string, string | undefined>;
-type Body = Record<string, unknown>;
-
-/** Zoho pages lists with `page` and `per_page` (default and maximum 200) and answers `page_context`. */
-function paginate<T>(
-  items: T[],
-  q: Query,
-  reportName: string,
-  filter: string,
-): { page: T[]; page_context: Body } {
-  const page = Math.max(1, Number.parseInt(q['page'] ?? '1', 10) || 1);
-  const perPage = Math.min(200, Math.max(1, Number.parseInt(q['per_page'] ?? '200', 10) || 200));
-  const start = (page - 1) * perPage;
-  return {
-    page: items.slice(start, start + perPage),
-    page_context: {
-      page,
-      per_page: perPage,
-      has_more_page: start + perPage < items.length,
-      report_name: reportName,
-      applied_filter: filter,
-      sort_column: 'created_time',
-      sort_order: 'D',
-    },
-  };
-}
-
-/** Zoho also accepts the body as a `JSONString` form field (older clients); both land here as an object. */
-function body(req: FastifyRequest): Body {
-  const b = req.body;
-  if (b && typeof b === 'object' && typeof (b as Body)['JSONString'] === 'string') {
-    try {
-      return JSON.parse((b as Body)['JSONString'] as string) as Body;
-    } catch {
-      throw invalid('Invalid value passed for JSONString');
-    }
-  }
-  return b && typeof b === 'object' ? (b as Body) : {};
-}
-
-const ids = (set: Set<string> | undefined): string[] => [...(set ?? [])];
-
-const SUBSCRIPTION_FILTERS: Record<string, string[] | undefined> = {
-  All: undefined,
-  ACTIVE: ['live', 'trial', 'non_renewing', 'dunning', 'future'],
-  LIVE: ['live'],
-  FUTURE: ['future'],
-  TRIAL: ['trial'],
-  PAST_DUE: ['dunning'],
-  UNPAID: ['unpaid'],
-  NON_RENEWING: ['non_renewing'],
-  CANCELLED: ['cancelled'],
-  EXPIRED: ['expired'],
-};
 
 const INVOICE_FILTERS: Record<string, string[] | undefined> = {
   All: undefined,
@@ -91,13 +35,6 @@ const INVOICE_FILTERS: Record<string, string[] | undefined> = {
   Void: ['void'],
   Unpaid: ['sent', 'overdue', 'partially_paid'],
 };
-
-function filterValue(q: Query, prefix: string, allowed: Record<string, unknown>): string {
-  const raw = q['filter_by'] ?? `${prefix}.All`;
-  const [p, value] = raw.split('.');
-  if (p !== prefix || !(value in allowed)) throw invalid('Invalid value passed for filter_by');
-  return value;
-}
 
 export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDeps): void {
   const { billing, state } = deps;
@@ -169,12 +106,6 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
         return undefined;
       });
 
-      const ok = (message: string, extra: Body) => ({ code: 0, message, ...extra });
-      const created = (reply: FastifyReply, message: string, extra: Body) =>
-        reply.code(201).send(ok(message, extra));
-      const q = (req: FastifyRequest) => req.query as Query;
-      const p = (req: FastifyRequest) => req.params as Record<string, string>;
-
       // ---- products ----
       api.post('/products', async (req, reply) =>
         created(reply, 'The product has been created.', {
@@ -213,113 +144,8 @@ export function registerBillingRoutes(app: FastifyInstance, deps: BillingRouteDe
         ok('success', { plan: planView(billing.getPlan(p(req)['plan_code'])) }),
       );
 
-      // ---- customers ----
-      api.post('/customers', async (req, reply) =>
-        created(reply, 'The customer has been created', {
-          customer: customerView(billing.createCustomer(body(req)), state),
-        }),
-      );
-      api.get('/customers', async (req) => {
-        const query = q(req);
-        const status = filterValue(query, 'Status', {
-          All: 1,
-          Active: 1,
-          Inactive: 1,
-          Gapps: 1,
-          Crm: 1,
-          NonSubscribers: 1,
-          PortalEnabled: 1,
-          PortalDisabled: 1,
-        });
-        // customers.yml (../shared/specs/zoho-billing/customers.yml, "List all customers") documents only
-        // `filter_by=Status.*` (and paging); every item carries `email`, which is how the integration finds a
-        // customer by e-mail. `email=` and `search_text=` are community usage, not in the spec (UNCONFIRMED):
-        // kept as sandbox extensions (exact, case-insensitive e-mail; substring of name or e-mail).
-        let customers = query['email']
-          ? billing.customersByEmail(query['email'])
-          : [...state.customers.values()];
-        const search = query['search_text']?.toLowerCase();
-        customers = customers.filter((c) => {
-          if (
-            search &&
-            !c.display_name.toLowerCase().includes(search) &&
-            !c.email.toLowerCase().includes(search)
-          ) {
-            return false;
-          }
-          switch (status) {
-            case 'Active':
-              return c.status === 'active';
-            case 'Inactive':
-              return c.status === 'inactive';
-            case 'Gapps':
-              return false;
-            case 'Crm':
-              return Boolean(c.zcrm_account_id || c.zcrm_contact_id);
-            case 'NonSubscribers':
-              return (state.subscriptionsByCustomer.get(c.customer_id)?.size ?? 0) === 0;
-            case 'PortalEnabled':
-              return c.is_portal_enabled;
-            case 'PortalDisabled':
-              return !c.is_portal_enabled;
-            default:
-              return true;
-          }
-        });
-        const { page, page_context } = paginate(customers, query, 'Customers', `Status.${status}`);
-        return ok('success', { customers: page.map((c) => customerListItem(c, state)), page_context });
-      });
-      api.get('/customers/reference/:reference_id', async (req) =>
-        ok('success', {
-          customer: customerView(
-            billing.findCustomerByReference(p(req)['reference_id'], q(req)['reference_id_type']),
-            state,
-          ),
-        }),
-      );
-      api.get('/customers/:customer_id', async (req) =>
-        ok('success', { customer: customerView(billing.getCustomer(p(req)['customer_id']), state) }),
-      );
-
-      // ---- subscriptions ----
-      api.post('/subscriptions', async (req, reply) =>
-        created(reply, 'Subscription has been created successfully.', {
-          subscription: subscriptionView(billing.createSubscription(body(req)), state),
-        }),
-      );
-      api.get('/subscriptions', async (req) => {
-        const query = q(req);
-        const status = filterValue(query, 'SubscriptionStatus', SUBSCRIPTION_FILTERS);
-        const allowed = SUBSCRIPTION_FILTERS[status];
-        const source = query['customer_id']
-          ? ids(state.subscriptionsByCustomer.get(query['customer_id'])).map((id) =>
-              billing.getSubscription(id),
-            )
-          : [...state.subscriptions.values()];
-        const ref = query['reference_contains'];
-        const subs = source.filter(
-          (s) => (!allowed || allowed.includes(s.status)) && (!ref || s.reference_id.includes(ref)),
-        );
-        const { page, page_context } = paginate(subs, query, 'Subscriptions', `SubscriptionStatus.${status}`);
-        return ok('success', {
-          subscriptions: page.map((s) => subscriptionListItem(s, state)),
-          page_context,
-        });
-      });
-      api.get('/subscriptions/:subscription_id', async (req) =>
-        ok('success', {
-          subscription: subscriptionView(billing.getSubscription(p(req)['subscription_id']), state),
-        }),
-      );
-      api.post('/subscriptions/:subscription_id/cancel', async (req) => {
-        const raw = q(req)['cancel_at_end'] ?? String(body(req)['cancel_at_end'] ?? 'false');
-        const sub = billing.cancelSubscription(p(req)['subscription_id'], raw === 'true');
-        const message =
-          sub.status === 'non_renewing'
-            ? 'Your subscription will be cancelled at the end of the current term.'
-            : 'Your subscription has been cancelled.';
-        return ok(message, { subscription: subscriptionView(sub, state) });
-      });
+      registerCustomerRoutes(api, deps);
+      registerSubscriptionRoutes(api, deps);
 
       // ---- invoices ----
       api.post('/invoices', async (req, reply) =>

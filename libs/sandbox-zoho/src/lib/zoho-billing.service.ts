@@ -1,10 +1,13 @@
 import { invalid, invalidState, notFound, ZohoApiError, ZOHO_CODES } from './zoho-errors';
 import { addDays, addInterval, money, parseZohoDate, zohoDate, zohoTime } from './zoho-format';
+import { Body, bool, customFields, EMAIL_PATTERN, num, required, str, termsLabel } from './zoho-input';
+import { applyScheduledChange } from './zoho-plan-change';
 import type {
   ZohoCustomer,
   ZohoCustomField,
   ZohoInvoice,
   ZohoInvoiceItem,
+  ZohoInvoiceTransactionType,
   ZohoPayment,
   ZohoPaymentMode,
   ZohoPlan,
@@ -21,6 +24,9 @@ export type ZohoEventType =
   | 'subscription_cancelled'
   | 'subscription_cancellation_scheduled'
   | 'subscription_expired'
+  | 'subscription_upgraded'
+  | 'subscription_downgraded'
+  | 'subscription_reactivated'
   | 'invoice_created'
   | 'payment_thankyou'
   | 'payment_declined'
@@ -45,37 +51,6 @@ const PAYMENT_MODES: ZohoPaymentMode[] = [
   'autotransaction',
   'others',
 ];
-
-type Body = Record<string, unknown>;
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const num = (v: unknown): number | undefined => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : undefined;
-};
-const bool = (v: unknown, fallback: boolean): boolean =>
-  typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : fallback;
-
-function required(body: Body, field: string): string {
-  const v = str(body[field]).trim();
-  if (!v) throw invalid(`${field} is required. Please enter a valid value for ${field}.`);
-  return v;
-}
-
-function customFields(v: unknown): ZohoCustomField[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) throw invalid('Invalid value passed for custom_fields');
-  return v.map((f: unknown, index) => {
-    const o = (f ?? {}) as Body;
-    const label = str(o['label']) || str(o['api_name']);
-    if (!label) throw invalid('Invalid value passed for custom_fields: each field needs a label');
-    return { index, label, value: str(o['value']), data_type: 'string' };
-  });
-}
-
-function termsLabel(days: number): string {
-  return days === 0 ? 'Due on Receipt' : `Net ${days}`;
-}
 
 /**
  * Zoho Billing's behaviour for the resources the integration uses: customers, subscriptions that renew and
@@ -175,7 +150,7 @@ export class ZohoBillingService {
     const displayName = required(body, 'display_name');
     // The spec also lists tax_authority_id/name as required; they concern US sales-tax orgs only (UNCONFIRMED).
     const email = required(body, 'email');
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid('Please enter a valid email address.');
+    if (!EMAIL_PATTERN.test(email)) throw invalid('Please enter a valid email address.');
     if (this.state.customersByName.has(displayName.toLowerCase())) {
       throw new ZohoApiError(400, ZOHO_CODES.duplicate, `The customer "${displayName}" already exists.`);
     }
@@ -366,8 +341,13 @@ export class ZohoBillingService {
     this.deps.emit('subscription_cancelled', { subscription: subscriptionView(sub, this.state) });
   }
 
-  /** Opens a billing term starting at `from` and raises its invoice. */
-  private startTerm(sub: ZohoSubscription, from: Date, kind: 'new' | 'renewal'): ZohoInvoice {
+  /** Opens a billing term starting at `from` and raises its invoice (less `creditsApplied`, if any). */
+  startTerm(
+    sub: ZohoSubscription,
+    from: Date,
+    kind: ZohoInvoiceTransactionType,
+    creditsApplied = 0,
+  ): ZohoInvoice {
     const plan = this.getPlan(sub.plan_code);
     const end = addInterval(from, plan.interval, plan.interval_unit);
     if (!sub.activated_at) sub.activated_at = zohoDate(from);
@@ -384,6 +364,7 @@ export class ZohoBillingService {
       date: from,
       paymentTerms: sub.payment_terms,
       kind,
+      creditsApplied,
       items: [
         {
           product_id: plan.product_id,
@@ -401,13 +382,15 @@ export class ZohoBillingService {
 
   // ---- invoices -----------------------------------------------------------------------------------
 
-  private raiseInvoice(input: {
+  /** Raises an invoice; `creditsApplied` (at most the total) lowers its balance like an applied credit note. */
+  raiseInvoice(input: {
     customerId: string;
     subscriptionId?: string;
     date: Date;
     dueDate?: Date;
     paymentTerms: number;
-    kind: ZohoInvoice['transaction_type'];
+    kind: ZohoInvoiceTransactionType;
+    creditsApplied?: number;
     referenceNumber?: string;
     customFields?: ZohoCustomField[];
     items: Array<Omit<ZohoInvoiceItem, 'item_id' | 'item_total'>>;
@@ -419,6 +402,7 @@ export class ZohoBillingService {
       item_total: money(it.price * it.quantity),
     }));
     const total = money(items.reduce((s, it) => s + it.item_total, 0));
+    const credits = money(Math.min(total, Math.max(0, input.creditsApplied ?? 0)));
     const t = this.stamp();
     const due = input.dueDate ?? addDays(input.date, input.paymentTerms);
     const invoice: ZohoInvoice = {
@@ -436,7 +420,8 @@ export class ZohoBillingService {
       reference_number: input.referenceNumber ?? '',
       total,
       payment_made: 0,
-      balance: total,
+      balance: money(total - credits),
+      ...(credits > 0 ? { credits_applied: credits } : {}),
       currency_code: customer.currency_code,
       custom_fields: input.customFields ?? [],
       payments: [],
@@ -449,7 +434,7 @@ export class ZohoBillingService {
     return invoice;
   }
 
-  private emitInvoiceCreated(invoice: ZohoInvoice | undefined): void {
+  emitInvoiceCreated(invoice: ZohoInvoice | undefined): void {
     if (invoice) this.deps.emit('invoice_created', { invoice: invoiceView(invoice, this.state) });
   }
 
@@ -699,10 +684,12 @@ export class ZohoBillingService {
           break;
         }
         const wasLive = sub.status === 'live';
+        // A plan change sent with end_of_term:true takes effect now, so the new term is billed on it.
+        const planEvent = applyScheduledChange(sub, this.state);
         const invoice = this.startTerm(sub, at, wasLive ? 'renewal' : 'new');
-        this.deps.emit(wasLive ? 'subscription_renewed' : 'subscription_activation', {
-          subscription: subscriptionView(sub, this.state),
-        });
+        const view = { subscription: subscriptionView(sub, this.state) };
+        this.deps.emit(wasLive ? 'subscription_renewed' : 'subscription_activation', view);
+        if (planEvent) this.deps.emit(planEvent, view);
         this.emitInvoiceCreated(invoice);
       }
     }

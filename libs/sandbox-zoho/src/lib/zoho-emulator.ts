@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { CONTROL_PREFIX, EmulatorServer, JsonFileStore, RunningEmulator } from '@aia/sandbox-kit';
 import { registerAccountsRoutes, SANDBOX_ZOHO_CREDENTIALS } from './zoho-accounts.routes';
-import { ZohoBillingService, ZohoEventType } from './zoho-billing.service';
+import { ZohoBillingDeps, ZohoBillingService, ZohoEventType } from './zoho-billing.service';
 import { registerBillingRoutes } from './zoho-billing.routes';
+import { ZohoCustomerUpdates } from './zoho-customer-update';
 import { RATE_LIMIT_MESSAGE, ZohoApiError, ZOHO_CODES, sendZohoError } from './zoho-errors';
 import { zohoTime } from './zoho-format';
 import { DEFAULT_SEED, seedZoho, ZohoSeedData } from './zoho-seed';
 import { ZohoSnapshot, ZohoState } from './zoho-state';
+import { ZohoSubscriptionChanges } from './zoho-subscription-changes';
 import { signZohoWebhook, ZOHO_SIGNATURE_HEADER } from './zoho-webhook-signature';
 
 export interface ZohoEmulatorOptions {
@@ -21,6 +23,12 @@ export interface ZohoEmulatorOptions {
   /** First webhook retry delay (doubles per attempt). */
   webhookBaseDelayMs?: number;
   webhookMaxAttempts?: number;
+  /**
+   * Whether `POST /subscriptions/{id}/reactivate` also reactivates `cancelled` subscriptions (default true;
+   * subscription.yml allows only non-renewing ones, events.yml and Zoho's help describe cancelled ones:
+   * see SubscriptionChangeOptions).
+   */
+  reactivateCancelled?: boolean;
 }
 
 export interface ZohoWebhookConfig {
@@ -39,6 +47,8 @@ export interface ZohoEmulator {
   readonly server: EmulatorServer;
   readonly state: ZohoState;
   readonly billing: ZohoBillingService;
+  /** Plan changes, reactivation and scheduled changes of subscriptions. */
+  readonly subscriptionChanges: ZohoSubscriptionChanges;
   readonly credentials: typeof SANDBOX_ZOHO_CREDENTIALS;
   listen(port?: number, host?: string): Promise<RunningEmulator>;
   close(): Promise<void>;
@@ -99,13 +109,18 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
     server.webhooks.send({ event: type, url: webhookConfig.url, headers, body: raw });
   };
 
-  const billing = new ZohoBillingService({
+  const billingDeps: ZohoBillingDeps = {
     state,
     now,
     emit,
     changed: () => store.scheduleSave(() => state.snapshot(server.clock.offset)),
     currency: 'USD',
+  };
+  const billing = new ZohoBillingService(billingDeps);
+  const subscriptionChanges = new ZohoSubscriptionChanges(billingDeps, billing, {
+    reactivateCancelled: options.reactivateCancelled ?? true,
   });
+  const customerUpdates = new ZohoCustomerUpdates(billingDeps, billing);
 
   const saved = store.load();
   if (saved) {
@@ -127,6 +142,8 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
   registerAccountsRoutes(server.app, { issueAccessToken: () => ({ token: issueAccessToken(), ttlSeconds }) });
   registerBillingRoutes(server.app, {
     billing,
+    changes: subscriptionChanges,
+    customerUpdates,
     state,
     organizationId: SANDBOX_ZOHO_CREDENTIALS.organizationId,
     now,
@@ -205,6 +222,7 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
     server,
     state,
     billing,
+    subscriptionChanges,
     credentials: SANDBOX_ZOHO_CREDENTIALS,
     listen: (port, host) => server.listen(port, host),
     close: async () => {

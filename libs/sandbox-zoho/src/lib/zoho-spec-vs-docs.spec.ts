@@ -81,7 +81,7 @@ describe('Zoho OpenAPI files vs public docs: known disagreements', () => {
     await h.emulator.close();
   });
 
-  it('invoice line `price` is a string and `item_total` an integer in invoices.yml; docs show numbers. The emulator follows the spec for price; item_total stays a number (validates while amounts are whole)', () => {
+  it('invoice line `price` is a string and `item_total` an integer in invoices.yml; docs show numbers. The emulator follows the spec for price; item_total stays a number (validates while amounts are whole, so prorated upgrade invoices do not: zoho-subscription-changes.spec.ts)', () => {
     expect(
       at('invoices.yml', 'retrieve-an-invoice-response', 'invoice', 'invoice_items', '[]', 'price')?.type,
     ).toBe('string');
@@ -89,6 +89,61 @@ describe('Zoho OpenAPI files vs public docs: known disagreements', () => {
       at('invoices.yml', 'retrieve-an-invoice-response', 'invoice', 'invoice_items', '[]', 'item_total')
         ?.type,
     ).toBe('integer');
+  });
+
+  it('update-a-subscription-request requires customer_id, card_id, account_id and plan.tax_id like create; the emulator needs plan.plan_code only', async () => {
+    const request = schemas('subscription.yml')['update-a-subscription-request'];
+    expect(request.required).toEqual(
+      expect.arrayContaining(['customer_id', 'card_id', 'account_id', 'plan']),
+    );
+    expect(deref('subscription.yml', request.properties?.['plan'])?.required).toEqual([
+      'plan_code',
+      'tax_id',
+    ]);
+    const h = startHarness();
+    const c = (await h.api('POST', '/customers', { body: customerInput() })).body['customer'] as {
+      customer_id: string;
+    };
+    const sub = (
+      await h.api('POST', '/subscriptions', {
+        body: { customer_id: c.customer_id, plan: { plan_code: 'basic-monthly' }, auto_collect: false },
+      })
+    ).body['subscription'] as { subscription_id: string };
+    const res = await h.api('PUT', `/subscriptions/${sub.subscription_id}`, {
+      body: { plan: { plan_code: 'pro-monthly' } },
+    });
+    expect(res.status).toBe(200);
+    expectSpecValid('PUT', `/subscriptions/${sub.subscription_id}`, res);
+    await h.emulator.close();
+  });
+
+  it('a scheduled (end_of_term) change is not part of retrieve-a-subscription-response; only "View Scheduled Changes" shows it', () => {
+    const retrieve = at('subscription.yml', 'retrieve-a-subscription-response', 'subscription');
+    expect(Object.keys(retrieve?.properties ?? {}).filter((k) => /schedul/.test(k))).toEqual([]);
+    expect(
+      doc('subscription.yml').paths['/subscriptions/{subscription_id}/scheduledchanges']['get'],
+    ).toBeDefined();
+  });
+
+  it('reactivate: subscription.yml allows non-renewing subscriptions only, events.yml raises subscription_reactivated "from the cancelled state": the emulator accepts both unless reactivateCancelled is false', () => {
+    const op = doc('subscription.yml').paths['/subscriptions/{subscription_id}/reactivate']['post'] as {
+      description: string;
+    };
+    expect(op.description).toContain(
+      'only if the `status` of the subscription is <strong>non-renewing</strong>',
+    );
+    expect(
+      (schemas('events.yml')['subscription_reactivated'] as Schema & { description: string }).description,
+    ).toBe('Triggered when a subscription is reactivated from the cancelled state.');
+  });
+
+  it('update-a-customer-request requires display_name, email and tax_authority_id/name like create; the emulator requires display_name and email', () => {
+    expect(schemas('customers.yml')['update-a-customer-request'].required).toEqual([
+      'display_name',
+      'email',
+      'tax_authority_id',
+      'tax_authority_name',
+    ]);
   });
 
   it('page_context is declared as an array of strings (invoices.yml component) and list responses do not declare it; docs show an object. The emulator sends the documented object', () => {

@@ -84,6 +84,13 @@ export interface ZohoCustomer {
 export type ZohoSubscriptionStatus =
   'live' | 'trial' | 'future' | 'non_renewing' | 'cancelled' | 'expired' | 'unpaid' | 'dunning';
 
+/** A plan change sent with `end_of_term: true`, applied when the current term ends (zoho-plan-change.ts). */
+export interface ZohoScheduledChange {
+  plan_code: string;
+  quantity: number;
+  price: number;
+}
+
 export interface ZohoSubscription {
   subscription_id: string;
   customer_id: string;
@@ -111,11 +118,15 @@ export interface ZohoSubscription {
   cycles_billed: number;
   billing_cycles: number;
   end_of_term: boolean;
+  /** Absent in snapshots written before plan changes were emulated. */
+  scheduled_change?: ZohoScheduledChange | null;
   child_invoice_id: string;
   created_at: string;
   created_time: string;
   updated_time: string;
 }
+
+export type ZohoInvoiceTransactionType = 'new' | 'renewal' | 'manual' | 'upgrade';
 
 export type ZohoInvoiceStatus = 'sent' | 'overdue' | 'partially_paid' | 'paid' | 'void';
 
@@ -154,12 +165,14 @@ export interface ZohoInvoice {
   payment_terms_label: string;
   customer_id: string;
   subscription_id: string;
-  transaction_type: 'new' | 'renewal' | 'manual';
+  transaction_type: ZohoInvoiceTransactionType;
   invoice_items: ZohoInvoiceItem[];
   reference_number: string;
   total: number;
   payment_made: number;
   balance: number;
+  /** Credit for the unused part of the previous plan on a prorated upgrade invoice (absent in older snapshots). */
+  credits_applied?: number;
   currency_code: string;
   custom_fields: ZohoCustomField[];
   payments: ZohoInvoicePaymentRef[];
@@ -254,6 +267,16 @@ export class ZohoState {
 
   addCustomer(c: ZohoCustomer): void {
     this.customers.set(c.customer_id, c);
+    addToIndex(this.customersByEmail, c.email.toLowerCase(), c.customer_id);
+    this.customersByName.set(c.display_name.toLowerCase(), c.customer_id);
+  }
+
+  /** Keeps the e-mail and display-name indexes right after a customer update. */
+  reindexCustomer(c: ZohoCustomer, previous: { email: string; display_name: string }): void {
+    this.customersByEmail.get(previous.email.toLowerCase())?.delete(c.customer_id);
+    if (this.customersByName.get(previous.display_name.toLowerCase()) === c.customer_id) {
+      this.customersByName.delete(previous.display_name.toLowerCase());
+    }
     addToIndex(this.customersByEmail, c.email.toLowerCase(), c.customer_id);
     this.customersByName.set(c.display_name.toLowerCase(), c.customer_id);
   }

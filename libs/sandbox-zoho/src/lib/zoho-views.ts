@@ -285,7 +285,7 @@ export function invoiceView(i: ZohoInvoice, state: ZohoState): Record<string, un
     total: i.total,
     payment_made: i.payment_made,
     balance: i.balance,
-    credits_applied: 0,
+    credits_applied: i.credits_applied ?? 0,
     write_off_amount: 0,
     payments: i.payments,
     currency_code: i.currency_code,

@@ -4,11 +4,15 @@ import { CustomerRecordsService } from './customer-record/customer-records.servi
 import { SandboxProvisioner } from './sandbox-provisioner.service';
 import { AttioProvisioningUseCase } from './use-cases/attio-provisioning.use-case';
 import { CardUpdateUseCase } from './use-cases/card-update.use-case';
-import { CheckoutTriggerHandler } from './use-cases/checkout-trigger.handler';
 import { DescribeCheckoutSessionUseCase } from './use-cases/describe-checkout-session.use-case';
 import { SendCheckoutLinkUseCase } from './use-cases/send-checkout-link.use-case';
 import { SubscriptionInitiationUseCase } from './use-cases/subscription-initiation.use-case';
 import { WORKFLOWS_OPTIONS } from './workflows.options';
+import { AttioRecordEventsHandler } from './attio-record-events.handler';
+import { CancelSubscriptionUseCase } from './subscription-changes/cancel-subscription.use-case';
+import { CustomerDetailsSyncUseCase } from './subscription-changes/customer-details-sync.use-case';
+import { PlanChangeUseCase } from './subscription-changes/plan-change.use-case';
+import { ReactivateSubscriptionUseCase } from './subscription-changes/reactivate-subscription.use-case';
 import { CardUpdatedRunner } from './payments/card-updated.runner';
 import { InvoiceCreatedHandler } from './payments/invoice-created.handler';
 import { InvoicePaymentRunner } from './payments/invoice-payment.runner';
@@ -33,11 +37,15 @@ const USE_CASES = [
   PaymentRecoveryUseCase,
   ChargeReversalUseCase,
   ReconciliationUseCase,
+  PlanChangeUseCase,
+  CancelSubscriptionUseCase,
+  ReactivateSubscriptionUseCase,
+  CustomerDetailsSyncUseCase,
 ];
 
 /** Discovered by the event pipeline (@OnEvent / @OnJob). */
 const HANDLERS = [
-  CheckoutTriggerHandler,
+  AttioRecordEventsHandler,
   InvoiceCreatedHandler,
   InvoicePaymentRunner,
   CardUpdatedRunner,

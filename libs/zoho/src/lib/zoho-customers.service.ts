@@ -21,6 +21,15 @@ export interface CreateZohoCustomerInput {
   customFields?: ZohoCustomField[];
 }
 
+/** Fields of `PUT /customers/{id}` (customers.yml "Update a customer"); those left out keep their values. */
+export interface UpdateZohoCustomerInput {
+  displayName?: string;
+  email?: string;
+  companyName?: string;
+  firstName?: string;
+  lastName?: string;
+}
+
 const hasReference = (c: ZohoCustomer, ref: string) =>
   (c.custom_fields ?? []).some((f) => f.label === ATTIO_REFERENCE_FIELD && f.value === ref);
 
@@ -96,6 +105,35 @@ export class ZohoCustomersService {
         kind: 'check',
         find: () => this.findByReference(input.attioRecordId, input.email),
       },
+    );
+  }
+
+  /**
+   * Updates the customer. customers.yml's update-a-customer-request marks `display_name` and `email` required
+   * (as on create), so when either is left out the current value is read first and sent back unchanged
+   * (a change made in Zoho between that read and the PUT would be overwritten). Other fields left out are
+   * not sent. Zoho sends no webhook for it (events.yml has no customer event). A PUT of the same values is
+   * harmless to repeat, so an ambiguous failure simply re-sends it.
+   */
+  async update(customerId: string, input: UpdateZohoCustomerInput): Promise<ZohoCustomer> {
+    let { displayName, email } = input;
+    if (displayName === undefined || email === undefined) {
+      const current = await this.get(customerId);
+      displayName ??= current.display_name;
+      email ??= current.email;
+    }
+    const json = {
+      display_name: displayName,
+      email,
+      company_name: input.companyName,
+      first_name: input.firstName,
+      last_name: input.lastName,
+    };
+    return this.client.write(
+      'customers.update',
+      { method: 'PUT', path: `/customers/${encodeURIComponent(customerId)}`, json },
+      (b) => b['customer'] as ZohoCustomer,
+      { kind: 'idempotent' },
     );
   }
 

@@ -1,4 +1,4 @@
-import { UpstreamError } from '@aia/platform';
+import { RETRY_AFTER_FLOOR_MS, UpstreamError } from '@aia/platform';
 import { classifyZohoError, zohoUpstreamError } from './zoho-error.classifier';
 
 describe('classifyZohoError', () => {
@@ -52,5 +52,18 @@ describe('classifyZohoError', () => {
     );
     expect(notFound.upstream.retryAfterMs).toBeUndefined();
     expect(notFound.temporary).toBe(false);
+  });
+
+  it('waits the 1 s floor, not zero, for a Retry-After of 0 seconds or an unreadable one', () => {
+    expect(RETRY_AFTER_FLOOR_MS).toBe(1_000);
+    for (const value of ['0', 'later']) {
+      const limited = zohoUpstreamError(
+        429,
+        { code: 44 },
+        new Headers({ 'retry-after': value }),
+        'plans.list',
+      );
+      expect(limited.upstream.retryAfterMs).toBe(RETRY_AFTER_FLOOR_MS);
+    }
   });
 });

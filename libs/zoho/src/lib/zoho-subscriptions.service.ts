@@ -27,6 +27,21 @@ export interface CreateZohoSubscriptionInput {
   paymentTerms?: number;
 }
 
+/** A plan change (`PUT /subscriptions/{id}`, subscription.yml "Update a subscription"). */
+export interface UpdateZohoSubscriptionInput {
+  planCode: string;
+  /**
+   * false: now, prorated (an upgrade raises an invoice for the rest of the term less the unused old plan).
+   * true: when the current term ends (subscription.yml `end_of_term`); the renewal bills the new plan.
+   */
+  endOfTerm: boolean;
+  /**
+   * Left out, Zoho may reset it to 1 as on create (whether it keeps the current quantity is UNCONFIRMED):
+   * send it to keep a seat count.
+   */
+  quantity?: number;
+}
+
 const ACTIVE = new Set(['live', 'trial', 'future', 'non_renewing', 'dunning', 'unpaid']);
 
 @Injectable()
@@ -85,6 +100,80 @@ export class ZohoSubscriptionsService {
   }
 
   /**
+   * `GET /subscriptions/{id}/scheduledchanges` (subscription.yml "View Scheduled Changes": "To view the End of
+   * Term changes"): the subscription as it will be billed from the next term. `GET /subscriptions/{id}`
+   * carries no scheduled change (retrieve-a-subscription-response has no such field). With nothing
+   * scheduled the sandbox answers the subscription as it is; Zoho's answer then is UNCONFIRMED.
+   */
+  async getScheduledChanges(subscriptionId: string): Promise<ZohoSubscription> {
+    const body = await this.client.read('subscriptions.scheduledChanges', {
+      method: 'GET',
+      path: `/subscriptions/${encodeURIComponent(subscriptionId)}/scheduledchanges`,
+    });
+    return body['subscription'] as ZohoSubscription;
+  }
+
+  /**
+   * Changes the plan now or at the end of the term. After an ambiguous failure the change is looked for
+   * before sending again, because an immediate change sent twice could raise a second prorated invoice:
+   * - now: `GET /subscriptions/{id}` already on the plan (and quantity, when given) → it happened;
+   * - end of term: `GET …/scheduledchanges` shows the plan → it happened (answered with the current
+   *   subscription, as the PUT would have). If that lookup is refused (a 4xx: Zoho's answer with nothing
+   *   scheduled is UNCONFIRMED) the change counts as not made and is sent again, which is harmless for an
+   *   end-of-term change: it only replaces the scheduled change with the same one, and nothing is billed.
+   */
+  update(subscriptionId: string, input: UpdateZohoSubscriptionInput): Promise<ZohoSubscription> {
+    const json = {
+      plan: { plan_code: input.planCode, quantity: input.quantity },
+      end_of_term: input.endOfTerm,
+    };
+    const matches = (s: ZohoSubscription) =>
+      s.plan?.plan_code === input.planCode &&
+      (input.quantity === undefined || s.plan?.quantity === input.quantity);
+    return this.client.write(
+      'subscriptions.update',
+      { method: 'PUT', path: `/subscriptions/${encodeURIComponent(subscriptionId)}`, json },
+      (b) => b['subscription'] as ZohoSubscription,
+      {
+        kind: 'check',
+        find: async () => {
+          if (!input.endOfTerm) {
+            const sub = await this.getUnlessMissing(subscriptionId);
+            return sub && matches(sub) ? sub : undefined;
+          }
+          try {
+            const next = await this.getScheduledChanges(subscriptionId);
+            return matches(next) ? this.get(subscriptionId) : undefined;
+          } catch (err) {
+            if (err instanceof UpstreamError && !err.temporary) return undefined;
+            throw err;
+          }
+        },
+      },
+    );
+  }
+
+  /**
+   * `POST /subscriptions/{id}/reactivate`: a `non_renewing` subscription becomes `live` again (subscription.yml
+   * allows only those; the sandbox also takes `cancelled` ones, see docs/sandbox.md). Zoho refuses a live one,
+   * so after an ambiguous failure the subscription is read first: already `live` → it happened.
+   */
+  reactivate(subscriptionId: string): Promise<ZohoSubscription> {
+    return this.client.write(
+      'subscriptions.reactivate',
+      { method: 'POST', path: `/subscriptions/${encodeURIComponent(subscriptionId)}/reactivate` },
+      (b) => b['subscription'] as ZohoSubscription,
+      {
+        kind: 'check',
+        find: async () => {
+          const sub = await this.getUnlessMissing(subscriptionId);
+          return sub?.status === 'live' ? sub : undefined;
+        },
+      },
+    );
+  }
+
+  /**
    * `POST /subscriptions/{id}/cancel?cancel_at_end=` — at term end gives `non_renewing`, now gives
    * `cancelled`. A repeat after an ambiguous failure first reads the subscription: if it is already in the
    * target state the cancel happened (a second cancel would be refused by Zoho).
@@ -102,15 +191,20 @@ export class ZohoSubscriptionsService {
       {
         kind: 'check',
         find: async () => {
-          try {
-            const sub = await this.get(subscriptionId);
-            return sub.status === target ? sub : undefined;
-          } catch (err) {
-            if (err instanceof UpstreamError && err.kind === 'not_found') return undefined;
-            throw err;
-          }
+          const sub = await this.getUnlessMissing(subscriptionId);
+          return sub?.status === target ? sub : undefined;
         },
       },
     );
+  }
+
+  /** The subscription, or undefined when Zoho says it does not exist (a repeat then gets the real error). */
+  private async getUnlessMissing(subscriptionId: string): Promise<ZohoSubscription | undefined> {
+    try {
+      return await this.get(subscriptionId);
+    } catch (err) {
+      if (err instanceof UpstreamError && err.kind === 'not_found') return undefined;
+      throw err;
+    }
   }
 }

@@ -17,6 +17,9 @@ export const ZOHO_SUBSCRIPTION_EVENTS = [
   'subscription_cancellation_scheduled',
   'subscription_cancelled',
   'subscription_expired',
+  'subscription_reactivated',
+  'subscription_upgraded',
+  'subscription_downgraded',
 ] as const;
 
 export type ZohoInvoiceEventType = (typeof ZOHO_INVOICE_EVENTS)[number];

@@ -1,8 +1,9 @@
+import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, FactoryProvider, ModuleMetadata, Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, upstreamPolicyProvider, UpstreamPolicy, zohoPolicy } from '@aia/platform';
 import { ZohoBillingClient } from './zoho-billing.client';
 import { ZohoCustomersService } from './zoho-customers.service';
-import { defaultZohoTransport, ZOHO_HTTP_TRANSPORT, ZohoHttpTransport } from './zoho-http.transport';
+import { ZOHO_HTTP_TRANSPORT, ZohoHttpTransport, zohoHttpTransportProvider } from './zoho-http.transport';
 import { ZohoInvoicesService } from './zoho-invoices.service';
 import { ZohoPaymentsService } from './zoho-payments.service';
 import { ZohoPlansService } from './zoho-plans.service';
@@ -19,7 +20,8 @@ export interface ZohoModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> 
 
 /**
  * Zoho Billing: OAuth token provider, Billing services, webhook guard. Global, so controllers in other
- * modules can use `ZohoWebhookGuard` and inject the services.
+ * modules can use `ZohoWebhookGuard` and inject the services. Both talk HTTP through one transport
+ * (@nestjs/axios' HttpService), a factory provider (`ZOHO_HTTP_TRANSPORT`) so tests can swap it.
  */
 export class ZohoModule {
   static forRootAsync(options: ZohoModuleAsyncOptions = {}): DynamicModule {
@@ -29,7 +31,7 @@ export class ZohoModule {
         useFactory: options.useFactory ?? ((config: AppConfig) => zohoOptionsFromConfig(config)),
         inject: options.useFactory ? (options.inject ?? []) : [APP_CONFIG],
       },
-      { provide: ZOHO_HTTP_TRANSPORT, useFactory: (): ZohoHttpTransport => defaultZohoTransport },
+      zohoHttpTransportProvider,
       upstreamPolicyProvider(ZOHO_POLICY, ZOHO_MODULE_OPTIONS, (o: ZohoModuleOptions) => ({
         config: { ...zohoPolicy(o.zoho.requestsPerMinute), ...o.policy, platform: 'zoho' },
         deps: o.policyDeps,
@@ -71,7 +73,7 @@ export class ZohoModule {
     return {
       module: ZohoModule,
       global: true,
-      imports: options.imports ?? [],
+      imports: [HttpModule, ...(options.imports ?? [])],
       providers,
       exports: [
         ZOHO_MODULE_OPTIONS,

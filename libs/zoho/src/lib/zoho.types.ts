@@ -70,7 +70,10 @@ export interface ZohoSubscription {
   next_billing_at?: string;
   last_billing_at?: string;
   expires_at?: string;
+  /** The invoice of the latest charge: after a prorated upgrade, that upgrade's invoice. */
   child_invoice_id?: string;
+  /** true while a cancellation at the end of the term is pending (`non_renewing`). */
+  end_of_term?: boolean;
   customer_id?: string;
   customer?: { customer_id: string; display_name?: string; email?: string };
   plan?: { plan_code: string; name?: string; quantity?: number; price?: number };
@@ -100,8 +103,12 @@ export interface ZohoInvoice {
   due_date?: string;
   customer_id: string;
   total: number;
+  /** What is still owed: `total` less payments and applied credits (e.g. the unused old plan on an upgrade). */
   balance: number;
   payment_made?: number;
+  credits_applied?: number;
+  /** `new`, `renewal`, … (subscription invoices); the value Zoho uses for a prorated upgrade is UNCONFIRMED. */
+  transaction_type?: string;
   currency_code: string;
   /** Present on the single-invoice answer. */
   payments?: ZohoInvoicePayment[];

@@ -18,10 +18,23 @@ export interface CustomerRecord {
   checkoutLink?: string;
   /** The attribute and value that ask for a checkout (configurable, so read separately). */
   trigger?: string;
+  /** Billing name and e-mail kept in step with Zoho and Braintree (attributes configurable). */
+  billingName?: string;
+  billingEmail?: string;
+}
+
+/** Which configurable attributes to read besides ours. */
+export interface CustomerRecordAttributes {
+  trigger: string;
+  billingName: string;
+  billingEmail: string;
 }
 
 /** `companies` have `name` (text), `people` a personal name; e-mail is `email_addresses` on people only. */
-export function readCustomerRecord(record: AttioRecord, triggerAttribute: string): CustomerRecord {
+export function readCustomerRecord(
+  record: AttioRecord,
+  attributes: CustomerRecordAttributes,
+): CustomerRecord {
   const name = currentValue(record, 'name');
   const text = (slug: string) => currentText(record, slug) || undefined;
   return {
@@ -37,6 +50,8 @@ export function readCustomerRecord(record: AttioRecord, triggerAttribute: string
     lastPaymentStatus: text(CUSTOMER_ATTRIBUTE.lastPaymentStatus),
     lastInvoiceNumber: text(CUSTOMER_ATTRIBUTE.lastInvoiceNumber),
     checkoutLink: text(CUSTOMER_ATTRIBUTE.checkoutLink),
-    trigger: text(triggerAttribute),
+    trigger: text(attributes.trigger),
+    billingName: text(attributes.billingName),
+    billingEmail: text(attributes.billingEmail),
   };
 }

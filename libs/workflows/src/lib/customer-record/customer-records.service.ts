@@ -59,6 +59,10 @@ export class CustomerRecordsService {
   }
 
   private read(record: Parameters<typeof readCustomerRecord>[0]): CustomerRecord {
-    return readCustomerRecord(record, this.config.checkout.triggerAttribute);
+    return readCustomerRecord(record, {
+      trigger: this.config.checkout.triggerAttribute,
+      billingName: this.config.subscriptions.billingNameAttribute,
+      billingEmail: this.config.subscriptions.billingEmailAttribute,
+    });
   }
 }

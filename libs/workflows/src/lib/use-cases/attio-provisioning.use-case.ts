@@ -5,6 +5,7 @@ import { APP_CONFIG } from '@aia/platform';
 import type { AppConfig } from '@aia/platform';
 import { ZohoPlansService } from '@aia/zoho';
 import { CUSTOMER_ATTRIBUTES } from '../customer-record/customer-attributes';
+import type { CustomerAttributeSpec } from '../customer-record/customer-attributes';
 
 export type ProvisioningChange =
   | { kind: 'attribute'; slug: string; type: string }
@@ -51,7 +52,10 @@ export class AttioProvisioningUseCase {
     const existing = new Set((await this.attio.listAttributes(object)).map((a) => a.api_slug));
     let planCodes: string[] | undefined;
 
-    for (const spec of CUSTOMER_ATTRIBUTES) {
+    for (const spec of [
+      ...CUSTOMER_ATTRIBUTES,
+      billingEmailAttribute(this.config.subscriptions.billingEmailAttribute),
+    ]) {
       const slug = spec.input.api_slug;
       const isNew = !existing.has(slug);
       if (isNew) {
@@ -84,6 +88,18 @@ export class AttioProvisioningUseCase {
     if (apply && changes.length) this.logger.log(`Attio provisioned: ${describeChanges(changes)}`);
     return { changes, applied: apply, webhookSecret };
   }
+}
+
+/** The billing e-mail lives in a configurable attribute; one of ours (created if missing) by default. */
+function billingEmailAttribute(slug: string): CustomerAttributeSpec {
+  return {
+    input: {
+      api_slug: slug,
+      title: 'Billing e-mail',
+      description: 'Invoices go here; kept in step with Zoho and Braintree',
+      type: 'email-address',
+    },
+  };
 }
 
 export function describeChanges(changes: ProvisioningChange[]): string {

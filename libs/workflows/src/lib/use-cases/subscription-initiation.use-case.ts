@@ -91,10 +91,16 @@ export class SubscriptionInitiationUseCase {
     const zohoCustomer = await this.zohoCustomer(record, billing);
     // The customer ids go onto the record before the subscription exists: Zoho raises the first invoice the
     // moment it is created, and the invoice-payment workflow finds the card through these two ids.
-    if (record.braintreeCustomerId !== braintree.id || record.zohoCustomerId !== zohoCustomer.customer_id) {
+    if (
+      record.braintreeCustomerId !== braintree.id ||
+      record.zohoCustomerId !== zohoCustomer.customer_id ||
+      record.billingEmail !== billing.email
+    ) {
       await this.records.update(record.recordId, {
         [CUSTOMER_ATTRIBUTE.braintreeCustomerId]: braintree.id,
         [CUSTOMER_ATTRIBUTE.zohoCustomerId]: zohoCustomer.customer_id,
+        // What the customer typed at checkout is the billing e-mail Zoho and Braintree now hold.
+        [this.config.subscriptions.billingEmailAttribute]: billing.email,
       });
     }
     const subscription = await this.subscription(record, zohoCustomer, zohoPlan.plan_code);
