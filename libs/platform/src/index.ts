@@ -19,6 +19,7 @@ export * from './lib/http-app/configure-http-app';
 export * from './lib/logging/logging.module';
 export * from './lib/logging/redact';
 export * from './lib/http/http-json-client';
+export * from './lib/http/http-service-transport';
 export * from './lib/metrics/metrics';
 export * from './lib/metrics/metrics.controller';
 export * from './lib/metrics/metrics.module';

@@ -1,4 +1,4 @@
-import { UpstreamError } from '@aia/platform';
+import { RETRY_AFTER_FLOOR_MS, UpstreamError } from '@aia/platform';
 import { classifyAttioError } from './attio-error.classifier';
 
 const body = (status: number, type: string, code: string) => ({
@@ -47,6 +47,28 @@ describe('classifyAttioError', () => {
     );
     expect(err).toMatchObject({ kind: 'rate_limited', upstream: { status: 429, retryAfterMs: 750 } });
     expect(err.temporary).toBe(true);
+  });
+
+  it('waits the 1 s floor, not zero, when the Retry-After date is already past or unreadable', () => {
+    expect(RETRY_AFTER_FLOOR_MS).toBe(1_000);
+    const past = classifyAttioError(
+      429,
+      undefined,
+      headers({ 'retry-after': 'Sun, 01 Mar 2026 11:59:59 GMT' }),
+      {
+        nowMs: NOW,
+      },
+    );
+    expect(past.upstream.retryAfterMs).toBe(RETRY_AFTER_FLOOR_MS);
+    const garbled = classifyAttioError(
+      429,
+      undefined,
+      headers({ 'retry-after': 'Sun, 01 Mar 2026 12:00:xx' }),
+      {
+        nowMs: NOW,
+      },
+    );
+    expect(garbled.upstream.retryAfterMs).toBe(RETRY_AFTER_FLOOR_MS);
   });
 
   it('accepts Retry-After in seconds and tolerates a missing one', () => {

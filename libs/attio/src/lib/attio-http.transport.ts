@@ -1,8 +1,18 @@
-import { HttpRequest, HttpResponse, requestJson } from '@aia/platform';
+import { HttpService } from '@nestjs/axios';
+import type { FactoryProvider } from '@nestjs/common';
+import { httpServiceTransport, type HttpTransport } from '@aia/platform';
 
-/** One HTTP exchange; the default is the platform's fetch wrapper. Tests swap it through this token. */
-export type AttioHttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
+/** One HTTP exchange with Attio (statuses are answers; only failed requests throw). */
+export type AttioHttpTransport = HttpTransport;
 
 export const ATTIO_HTTP_TRANSPORT = Symbol('ATTIO_HTTP_TRANSPORT');
 
-export const defaultAttioTransport: AttioHttpTransport = requestJson;
+/**
+ * The transport provider: @nestjs/axios' HttpService (from HttpModule) behind the platform's transport
+ * contract. A factory provider, so tests swap it (`overrideProvider(ATTIO_HTTP_TRANSPORT)`).
+ */
+export const attioHttpTransportProvider: FactoryProvider<AttioHttpTransport> = {
+  provide: ATTIO_HTTP_TRANSPORT,
+  inject: [HttpService],
+  useFactory: (http: HttpService) => httpServiceTransport(http),
+};

@@ -1,4 +1,8 @@
-import { Test } from '@nestjs/testing';
+import { HttpService } from '@nestjs/axios';
+import { Test, TestingModule } from '@nestjs/testing';
+import { ATTIO_SANDBOX_TOKEN, createAttioEmulator } from '@aia/sandbox-attio';
+import type { AxiosRequestConfig } from 'axios';
+import { of } from 'rxjs';
 import {
   AppConfigModule,
   ATTIO_POLICY,
@@ -74,6 +78,72 @@ describe('AttioModule', () => {
       upstream: { status: 503 },
     });
     await moduleRef.close();
+  });
+
+  describe('default transport: @nestjs/axios HttpService', () => {
+    const noClientLimits = {
+      maxAttempts: 2,
+      rateLimits: { read: { limit: Infinity, windowMs: 1_000 }, write: { limit: Infinity, windowMs: 1_000 } },
+    };
+
+    it('sends every request through HttpService (overridable like any Nest provider)', async () => {
+      const seen: AxiosRequestConfig[] = [];
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          AttioModule.forRootAsync({
+            useFactory: () => ({ mode: 'sandbox' as const, attio: config.attio, policy: { maxAttempts: 1 } }),
+          }),
+        ],
+      })
+        .overrideProvider(HttpService)
+        .useValue({
+          request: (req: AxiosRequestConfig) => {
+            seen.push(req);
+            return of({ status: 200, headers: {}, data: JSON.stringify({ data: [] }) });
+          },
+        })
+        .compile();
+      expect(await moduleRef.get(AttioClient).listAttributes('companies')).toEqual([]);
+      expect(seen).toEqual([
+        expect.objectContaining({
+          url: 'http://attio.test/v2/objects/companies/attributes',
+          method: 'GET',
+          headers: expect.objectContaining({ authorization: 'Bearer module-test-token' }),
+          validateStatus: expect.any(Function),
+        }),
+      ]);
+      expect(seen[0].validateStatus?.(503)).toBe(true); // an error status comes back as a response
+      await moduleRef.close();
+    });
+
+    it('against the emulator: answers, a 404 as not_found, a 429 retried at its Retry-After date', async () => {
+      const emulator = createAttioEmulator({ readsPerSecond: 2, writesPerSecond: 100 });
+      const { url } = await emulator.listen(0);
+      let moduleRef: TestingModule | undefined;
+      try {
+        moduleRef = await Test.createTestingModule({
+          imports: [
+            AttioModule.forRootAsync({
+              useFactory: () => ({
+                mode: 'sandbox' as const,
+                attio: { ...config.attio, apiUrl: `${url}/v2`, apiToken: ATTIO_SANDBOX_TOKEN },
+                policy: noClientLimits,
+              }),
+            }),
+          ],
+        }).compile();
+        const client = moduleRef.get(AttioClient);
+        await expect(
+          client.getRecord('companies', '00000000-0000-4000-8000-000000000000'),
+        ).rejects.toMatchObject({ kind: 'not_found', upstream: { status: 404 } });
+        // 2 reads/s: the third in one second is answered 429 with an HTTP date; the retry waits for it.
+        const results = await Promise.all([1, 2, 3].map(() => client.listAttributes('companies')));
+        expect(results.every(Array.isArray)).toBe(true);
+      } finally {
+        await moduleRef?.close();
+        await emulator.close();
+      }
+    });
   });
 
   it('keeps Attio’s documented budgets and widens only the window by the jitter margin', () => {

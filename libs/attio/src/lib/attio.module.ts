@@ -1,3 +1,4 @@
+import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, FactoryProvider, ModuleMetadata, Provider } from '@nestjs/common';
 import {
   APP_CONFIG,
@@ -8,7 +9,7 @@ import {
   UpstreamPolicyConfig,
 } from '@aia/platform';
 import { AttioClient } from './attio.client';
-import { ATTIO_HTTP_TRANSPORT, AttioHttpTransport, defaultAttioTransport } from './attio-http.transport';
+import { ATTIO_HTTP_TRANSPORT, AttioHttpTransport, attioHttpTransportProvider } from './attio-http.transport';
 import { AttioWebhookGuard } from './attio-webhook.guard';
 import {
   ATTIO_MODULE_OPTIONS,
@@ -47,7 +48,8 @@ export function attioPolicyConfig(overrides: Partial<UpstreamPolicyConfig> = {})
 /**
  * Attio: typed client (records, attributes, notes, webhooks) behind the Attio UpstreamPolicy, and the
  * webhook guard. Global, so controllers in other modules can use `AttioWebhookGuard` and inject the client.
- * The HTTP transport is a factory provider (`ATTIO_HTTP_TRANSPORT`) so tests can swap it.
+ * The HTTP transport (@nestjs/axios' HttpService) is a factory provider (`ATTIO_HTTP_TRANSPORT`) so tests can
+ * swap it.
  */
 export class AttioModule {
   static forRootAsync(options: AttioModuleAsyncOptions = {}): DynamicModule {
@@ -57,7 +59,7 @@ export class AttioModule {
         useFactory: options.useFactory ?? ((config: AppConfig) => attioOptionsFromConfig(config)),
         inject: options.useFactory ? (options.inject ?? []) : [APP_CONFIG],
       },
-      { provide: ATTIO_HTTP_TRANSPORT, useFactory: (): AttioHttpTransport => defaultAttioTransport },
+      attioHttpTransportProvider,
       upstreamPolicyProvider(ATTIO_POLICY_TOKEN, ATTIO_MODULE_OPTIONS, (o: AttioModuleOptions) => ({
         config: attioPolicyConfig(o.policy),
         deps: o.policyDeps,
@@ -77,7 +79,7 @@ export class AttioModule {
     return {
       module: AttioModule,
       global: true,
-      imports: options.imports ?? [],
+      imports: [HttpModule, ...(options.imports ?? [])],
       providers,
       exports: [
         ATTIO_MODULE_OPTIONS,

@@ -1,6 +1,9 @@
 import {
   AllExceptionsFilter,
+  APP_CONFIG,
   AppConfig,
+  AppConfigModule,
+  loadAppConfig,
   metricsRegistry,
   VERIFIED_WEBHOOK_KEY,
   VerifiedWebhook,
@@ -11,7 +14,6 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Test } from '@nestjs/testing';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createHash } from 'node:crypto';
 import { BraintreeWebhookSummary } from './braintree-webhook.summary';
 import { BraintreeWebhookGuard } from './braintree-webhook.guard';
 import { BraintreeModule } from './braintree.module';
@@ -121,13 +123,14 @@ describe('BraintreeWebhookGuard', () => {
     const res = await post(body);
     expect(res.statusCode).toBe(200);
     const verified = res.json() as VerifiedWebhook & { payload: BraintreeWebhookSummary };
-    const payload = new URLSearchParams(body).get('bt_payload') as string;
     expect(verified).toMatchObject({
       platform: 'braintree',
       type: 'dispute_opened',
-      eventId: createHash('sha256').update(payload).digest('hex'),
+      eventId: `dispute_opened:${verified.payload.dispute?.id}:${verified.payload.timestamp}`,
       rawBody: body,
     });
+    expect(verified.payload.dispute?.id).toEqual(expect.any(String));
+    expect(verified.payload.timestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(verified.payload).toMatchObject({
       kind: 'dispute_opened',
       dispute: { status: 'open', amount: '12.00', transactionId: tx.transaction.id },
@@ -135,6 +138,58 @@ describe('BraintreeWebhookGuard', () => {
     });
     expect(JSON.parse(JSON.stringify(verified.payload))).toEqual(verified.payload);
     expect(await counter('webhooks_received_total', { platform: 'braintree' })).toBe(before + 1);
+  });
+
+  describe('event id for de-duplication', () => {
+    const signed = (xml: string, wrap: boolean) => {
+      const b64 = Buffer.from(xml).toString('base64');
+      const payload = wrap ? (b64.match(/.{1,60}/g) ?? []).join('\n') + '\n' : b64;
+      return new URLSearchParams({
+        bt_signature: signBraintreePayload(CONFIG.publicKey, CONFIG.privateKey, payload),
+        bt_payload: payload,
+      }).toString();
+    };
+    const notification = (kind: string, subject: string, spacing = '') =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<notification>${spacing}<timestamp type="datetime">2026-03-01T12:00:00Z</timestamp>${spacing}` +
+      `<kind>${kind}</kind>${spacing}<subject>${subject}</subject></notification>\n`;
+    const eventIdOf = async (form: string) => {
+      const res = await post(form);
+      expect(res.statusCode).toBe(200);
+      return (res.json() as VerifiedWebhook).eventId;
+    };
+
+    it('is the same for a redelivery whose payload bytes differ (base64 wrapping, XML whitespace)', async () => {
+      const dispute = '<dispute><id>dp_1</id><status>open</status></dispute>';
+      const first = await eventIdOf(signed(notification('dispute_opened', dispute), true));
+      const again = await eventIdOf(signed(notification('dispute_opened', dispute, '\n  '), false));
+      expect(first).toBe('dispute_opened:dp_1:2026-03-01T12:00:00Z');
+      expect(again).toBe(first);
+    });
+
+    it('keys transactions by transaction id, subscriptions by subscription id, checks by kind and time', async () => {
+      const tx = '<transaction><id>tx_9</id><status>settlement_declined</status></transaction>';
+      expect(await eventIdOf(signed(notification('transaction_settlement_declined', tx), true))).toBe(
+        'transaction_settlement_declined:tx_9:2026-03-01T12:00:00Z',
+      );
+      const sub =
+        '<subscription><id>sub_3</id><status>Past Due</status><transactions type="array"></transactions></subscription>';
+      expect(await eventIdOf(signed(notification('subscription_went_past_due', sub), true))).toBe(
+        'subscription_went_past_due:sub_3:2026-03-01T12:00:00Z',
+      );
+      expect(await eventIdOf(signed(notification('check', '<check type="boolean">true</check>'), true))).toBe(
+        'check::2026-03-01T12:00:00Z',
+      );
+    });
+
+    it('tells apart two events about one dispute (different kinds or times)', async () => {
+      const dispute = '<dispute><id>dp_2</id></dispute>';
+      const opened = await eventIdOf(signed(notification('dispute_opened', dispute), true));
+      const lost = await eventIdOf(signed(notification('dispute_lost', dispute), true));
+      const later = await eventIdOf(
+        signed(notification('dispute_opened', dispute).replace('12:00:00Z', '12:05:00Z'), true),
+      );
+      expect(new Set([opened, lost, later]).size).toBe(3);
+    });
   });
 
   it('accepts a payload signed with a rotated-out key pair that is still configured', async () => {
@@ -196,6 +251,55 @@ describe('BraintreeWebhookGuard', () => {
     expect(res.json()).toEqual({ error: { code: 'invalid_signature', message: expect.any(String) } });
     expect(await counter('webhooks_rejected_total', { platform: 'braintree', reason })).toBe(before + 1);
   });
+
+  it.each([
+    ['the default options factory', () => BraintreeModule.forRootAsync()],
+    [
+      "the API's factory (braintree: config.braintree)",
+      () =>
+        BraintreeModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({ braintree: config.braintree }),
+        }),
+    ],
+  ])(
+    'accepts a key pair from BRAINTREE_WEBHOOK_ADDITIONAL_KEYS through %s',
+    async (_name, braintreeModule) => {
+      const config = loadAppConfig({
+        BRAINTREE_WEBHOOK_ADDITIONAL_KEYS: `${OLD_KEYS.publicKey}:${OLD_KEYS.privateKey}`,
+      });
+      const moduleRef = await Test.createTestingModule({
+        imports: [AppConfigModule.forRoot(config), braintreeModule()],
+        controllers: [WebhookTestController],
+      }).compile();
+      const rotated = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+        rawBody: true,
+      });
+      rotated.useGlobalFilters(new AllExceptionsFilter());
+      await rotated.init();
+      await rotated.getHttpAdapter().getInstance().ready();
+      try {
+        const payload = Buffer.from(
+          '<notification><kind>check</kind><subject><check type="boolean">true</check></subject></notification>',
+        ).toString('base64');
+        const sign = (keys: { publicKey: string; privateKey: string }) =>
+          rotated.inject({
+            method: 'POST',
+            url: '/webhooks/braintree',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: new URLSearchParams({
+              bt_signature: signBraintreePayload(keys.publicKey, keys.privateKey, payload),
+              bt_payload: payload,
+            }).toString(),
+          });
+        expect((await sign(OLD_KEYS)).statusCode).toBe(200);
+        expect((await sign(CONFIG)).statusCode).toBe(200);
+        expect((await sign({ publicKey: 'other_public', privateKey: 'other_private' })).statusCode).toBe(401);
+      } finally {
+        await rotated.close();
+      }
+    },
+  );
 
   it('reads the fields from the raw body when no form parser ran', async () => {
     const body = await captureOneDelivery(emulator, () =>

@@ -8,7 +8,7 @@ import {
 } from '@aia/platform';
 import type * as braintree from 'braintree';
 import { createHash } from 'node:crypto';
-import { summarizeNotification } from './braintree-webhook.summary';
+import { BraintreeWebhookSummary, summarizeNotification } from './braintree-webhook.summary';
 import { BRAINTREE_WEBHOOK_GATEWAYS } from './braintree.tokens';
 
 /** Headers kept with the stored event. */
@@ -48,8 +48,7 @@ export class BraintreeWebhookGuard implements CanActivate {
     const summary = summarizeNotification(notification);
     return acceptWebhook(req, {
       platform: 'braintree',
-      // Braintree sends no event id; the payload hash is stable across its retries of the same event.
-      eventId: createHash('sha256').update(fields.payload, 'utf8').digest('hex'),
+      eventId: braintreeEventId(summary, fields.payload),
       type: summary.kind,
       payload: summary,
       rawBody: fields.rawBody,
@@ -75,6 +74,21 @@ export class BraintreeWebhookGuard implements CanActivate {
   private reject(reason: RejectReason, req: WebhookRequest): never {
     return rejectWebhook(this.logger, 'braintree', reason, req);
   }
+}
+
+/**
+ * Braintree sends no event id, so one is made from what the notification says happened: its kind, the id of
+ * what it is about and its timestamp, e.g. `dispute_opened:<dispute id>:<timestamp>`. A redelivery of the same
+ * notification carries the same three whatever its bytes (base64 wrapping, XML layout), where a hash of the
+ * payload would differ. The subject is the dispute for `dispute_*`, the transaction for `transaction_*`, the
+ * subscription for `subscription_*` (its charges come inside it, so `transaction` is null there); `check` and
+ * kinds the summary does not cover have none (`check::<timestamp>`). Without a timestamp (never seen from
+ * Braintree) nothing identifies the event but its bytes: the payload hash is the fallback.
+ */
+export function braintreeEventId(summary: BraintreeWebhookSummary, payload: string): string {
+  if (!summary.timestamp) return createHash('sha256').update(payload, 'utf8').digest('hex');
+  const subjectId = summary.dispute?.id ?? summary.transaction?.id ?? summary.subscription?.id ?? '';
+  return `${summary.kind}:${subjectId}:${summary.timestamp}`;
 }
 
 function readFields(

@@ -80,8 +80,13 @@ export class BraintreeModule {
         {
           provide: BRAINTREE_WEBHOOK_GATEWAYS,
           inject: [BRAINTREE_MODULE_OPTIONS],
+          // Explicit options win; otherwise the pairs from BRAINTREE_WEBHOOK_ADDITIONAL_KEYS, which reach here
+          // through `braintree` (AppConfig) whichever options factory the app uses.
           useFactory: (options: BraintreeModuleOptions) =>
-            [options.braintree, ...(options.additionalWebhookKeys ?? [])].map((keys) =>
+            [
+              options.braintree,
+              ...(options.additionalWebhookKeys ?? options.braintree.additionalWebhookKeys ?? []),
+            ].map((keys) =>
               lazyBraintreeGateway(() => createBraintreeGateway(options.braintree, undefined, keys)),
             ),
         },

@@ -123,6 +123,85 @@ describe('loadAppConfig', () => {
     ]);
   });
 
+  it('requires INTEGRATION_MODE to be set explicitly when NODE_ENV=production', () => {
+    for (const unset of [undefined, '']) {
+      const problems = problemsOf({ NODE_ENV: 'production', INTEGRATION_MODE: unset });
+      expect(problems).toEqual([
+        { variable: 'INTEGRATION_MODE', problem: expect.stringContaining('NODE_ENV=production') },
+      ]);
+    }
+    // Chosen explicitly, sandbox stays allowed in production builds (demo deployments, benches).
+    expect(loadAppConfig({ NODE_ENV: 'production', INTEGRATION_MODE: 'sandbox' }).mode).toBe('sandbox');
+    expect(loadAppConfig({ NODE_ENV: 'development' }).mode).toBe('sandbox');
+  });
+
+  it.each([
+    ['ATTIO_WEBHOOK_SECRET', `attio-live-secret,${SANDBOX_DEFAULTS.ATTIO_WEBHOOK_SECRET}`],
+    ['ZOHO_WEBHOOK_SECRET', `LiveZohoSecret123, ${SANDBOX_DEFAULTS.ZOHO_WEBHOOK_SECRET}`],
+    ['CHECKOUT_TOKEN_SECRET', `${'x'.repeat(40)},${SANDBOX_DEFAULTS.CHECKOUT_TOKEN_SECRET}`],
+    ['BRAINTREE_MERCHANT_ACCOUNTS', 'USD:acme_usd,EUR:sandbox_eur'],
+    // A public value is refused in any credential, not only in the variable it is the default of.
+    ['ATTIO_API_TOKEN', SANDBOX_DEFAULTS.ADMIN_TOKEN],
+  ])(
+    'refuses a public sandbox value inside %s in live mode, wherever it stands in the list',
+    (name, value) => {
+      const problems = problemsOf(liveEnv({ [name]: value }));
+      expect(problems).toEqual([
+        { variable: name, problem: 'the public sandbox value is not allowed in live mode' },
+      ]);
+    },
+  );
+
+  it('checks every entry of a rotation list, not only the first', () => {
+    expect(problemsOf(liveEnv({ ZOHO_WEBHOOK_SECRET: 'LiveZohoSecret123,bad secret!' }))).toEqual([
+      { variable: 'ZOHO_WEBHOOK_SECRET', problem: 'Zoho secrets are alphanumeric, 12 to 50 characters' },
+    ]);
+    expect(
+      problemsOf(liveEnv({ CHECKOUT_TOKEN_SECRET: `${'x'.repeat(40)},short` })).map((p) => p.variable),
+    ).toEqual(['CHECKOUT_TOKEN_SECRET']);
+    expect(
+      loadAppConfig(liveEnv({ ZOHO_WEBHOOK_SECRET: 'LiveZohoSecret123, OldZohoSecret456' })).zoho
+        .webhookSecrets,
+    ).toEqual(['LiveZohoSecret123', 'OldZohoSecret456']);
+  });
+
+  describe('BRAINTREE_WEBHOOK_ADDITIONAL_KEYS (webhook key rotation)', () => {
+    it('is empty by default and parses public:private pairs', () => {
+      expect(loadAppConfig(liveEnv()).braintree.additionalWebhookKeys).toEqual([]);
+      const config = loadAppConfig(
+        liveEnv({ BRAINTREE_WEBHOOK_ADDITIONAL_KEYS: 'old_public:old_private, older_public:older_private' }),
+      );
+      expect(config.braintree.additionalWebhookKeys).toEqual([
+        { publicKey: 'old_public', privateKey: 'old_private' },
+        { publicKey: 'older_public', privateKey: 'older_private' },
+      ]);
+    });
+
+    it.each(['old_public', 'old_public:', ':old_private', 'a:b:c', 'a:b,c'])(
+      'rejects the malformed value %p',
+      (value) => {
+        expect(problemsOf(liveEnv({ BRAINTREE_WEBHOOK_ADDITIONAL_KEYS: value }))).toEqual([
+          {
+            variable: 'BRAINTREE_WEBHOOK_ADDITIONAL_KEYS',
+            problem: expect.stringContaining('public:private'),
+          },
+        ]);
+      },
+    );
+
+    it('refuses the public sandbox keys in live mode', () => {
+      const sandboxPair = `${SANDBOX_DEFAULTS.BRAINTREE_PUBLIC_KEY}:${SANDBOX_DEFAULTS.BRAINTREE_PRIVATE_KEY}`;
+      expect(
+        problemsOf(liveEnv({ BRAINTREE_WEBHOOK_ADDITIONAL_KEYS: `old_public:old_private,${sandboxPair}` })),
+      ).toEqual([
+        {
+          variable: 'BRAINTREE_WEBHOOK_ADDITIONAL_KEYS',
+          problem: 'the public sandbox value is not allowed in live mode',
+        },
+      ]);
+    });
+  });
+
   it('formats one message naming each variable', () => {
     expect(() => loadAppConfig({ INTEGRATION_MODE: 'live' })).toThrow(
       /ATTIO_API_TOKEN: required when INTEGRATION_MODE=live/,

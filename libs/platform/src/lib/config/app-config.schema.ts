@@ -74,6 +74,7 @@ const envShape = {
   BRAINTREE_PUBLIC_KEY: text(),
   BRAINTREE_PRIVATE_KEY: text(),
   BRAINTREE_MERCHANT_ACCOUNTS: text(),
+  BRAINTREE_WEBHOOK_ADDITIONAL_KEYS: text(),
   CHECKOUT_TOKEN_SECRET: text(),
   CHECKOUT_SESSION_TTL_HOURS: integer(1, 24 * 90).default(24 * 7),
   CHECKOUT_TRIGGER_ATTRIBUTE: matching(/^[a-z0-9_]+$/, 'an attribute slug').default('subscription_status'),
@@ -84,6 +85,10 @@ const envShape = {
   PAYMENT_FINAL_ACTION: oneOf(['mark_unpaid', 'cancel_subscription'] as const).default('mark_unpaid'),
   SETTLEMENT_POLL_INTERVAL: duration().default(3_600_000),
   SETTLEMENT_LOOKBACK: duration().default(14 * 86_400_000),
+  PLAN_CHANGE_AT: oneOf(['immediately', 'end_of_term'] as const).default('immediately'),
+  CANCEL_AT: oneOf(['end_of_term', 'immediately'] as const).default('end_of_term'),
+  BILLING_NAME_ATTRIBUTE: matching(/^[a-z0-9_]+$/, 'an attribute slug').default('name'),
+  BILLING_EMAIL_ATTRIBUTE: matching(/^[a-z0-9_]+$/, 'an attribute slug').default('billing_email'),
 };
 
 type Env = EnvOf<typeof envShape>;
@@ -111,10 +116,48 @@ const secrets = (raw: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/**
+ * `old_public:old_private,older_public:older_private` → key pairs whose webhook signatures are still accepted
+ * (Braintree key rotation, BraintreeModuleOptions.additionalWebhookKeys); null when malformed.
+ */
+export function parseKeyPairs(raw: string): Array<{ publicKey: string; privateKey: string }> | null {
+  const pairs = secrets(raw).map((entry) => /^([^:\s]+):([^:\s]+)$/.exec(entry));
+  if (pairs.some((m) => m === null)) return null;
+  return (pairs as RegExpExecArray[]).map((m) => ({ publicKey: m[1], privateKey: m[2] }));
+}
+
+/** Variables whose every value (each entry of a list, each key of a pair) is checked against the public ones. */
+const CREDENTIAL_VARIABLES = [
+  ...(Object.keys(SANDBOX_DEFAULTS) as Array<keyof typeof SANDBOX_DEFAULTS>).filter(
+    (n) => !n.endsWith('_URL'),
+  ),
+  'BRAINTREE_WEBHOOK_ADDITIONAL_KEYS',
+] as const;
+
+function valuesOf(name: string, raw: string | undefined): string[] {
+  const entries = secrets(raw ?? '');
+  return name === 'BRAINTREE_WEBHOOK_ADDITIONAL_KEYS' ? entries.flatMap((pair) => pair.split(':')) : entries;
+}
+
+/** Every public sandbox value (entries of the list defaults too): none may appear in any credential live. */
+const PUBLIC_SANDBOX_VALUES = new Set(
+  Object.entries(SANDBOX_DEFAULTS)
+    .filter(([name]) => !name.endsWith('_URL'))
+    .flatMap(([name, value]) => valuesOf(name, value)),
+);
+
 /** Validates the environment and returns the typed config, or throws ConfigValidationError naming every problem. */
 export function loadAppConfig(rawEnv: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = parseEnv(envShape, rawEnv);
   const problems = parsed.problems;
+  if (parsed.env.NODE_ENV === 'production' && !rawEnv['INTEGRATION_MODE']) {
+    // A production build that silently talked to the emulators (or failed later on missing credentials)
+    // would hide a forgotten variable; sandbox stays possible, but only when asked for.
+    problems.push({
+      variable: 'INTEGRATION_MODE',
+      problem: 'must be set explicitly when NODE_ENV=production (live, or sandbox for a demo)',
+    });
+  }
   if (problems.length) throw new ConfigValidationError(problems);
   const live = parsed.env.INTEGRATION_MODE === 'live';
   // In sandbox mode every unset value falls back to the emulators' defaults.
@@ -135,9 +178,8 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
         problem: 'emulator is only allowed in sandbox mode',
       });
     }
-    for (const [name, value] of Object.entries(SANDBOX_DEFAULTS)) {
-      if (name.endsWith('_URL')) continue;
-      if (env[name as keyof Env] === value)
+    for (const name of CREDENTIAL_VARIABLES) {
+      if (valuesOf(name, env[name]).some((value) => PUBLIC_SANDBOX_VALUES.has(value)))
         problems.push({ variable: name, problem: 'the public sandbox value is not allowed in live mode' });
     }
   }
@@ -165,8 +207,16 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
       problem: 'expected CUR:account pairs, e.g. USD:acme_usd,EUR:acme_eur',
     });
   }
-  if (env.ZOHO_WEBHOOK_SECRET && !/^[A-Za-z0-9]{12,50}$/.test(env.ZOHO_WEBHOOK_SECRET.split(',')[0].trim())) {
-    // Zoho: "secret token (alphanumeric, 12–50 characters)" — securing-webhooks KB (PLATFORMS.md §2).
+  const additionalWebhookKeys = parseKeyPairs(env.BRAINTREE_WEBHOOK_ADDITIONAL_KEYS ?? '');
+  if (additionalWebhookKeys === null) {
+    problems.push({
+      variable: 'BRAINTREE_WEBHOOK_ADDITIONAL_KEYS',
+      problem: 'expected public:private key pairs, comma-separated, e.g. old_public_key:old_private_key',
+    });
+  }
+  if (secrets(env.ZOHO_WEBHOOK_SECRET ?? '').some((secret) => !/^[A-Za-z0-9]{12,50}$/.test(secret))) {
+    // Zoho: "secret token (alphanumeric, 12–50 characters)" — securing-webhooks KB (PLATFORMS.md §2);
+    // every entry of a rotation list is one Zoho may sign with.
     problems.push({
       variable: 'ZOHO_WEBHOOK_SECRET',
       problem: 'Zoho secrets are alphanumeric, 12 to 50 characters',
@@ -210,6 +260,7 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
       publicKey: env.BRAINTREE_PUBLIC_KEY ?? '',
       privateKey: env.BRAINTREE_PRIVATE_KEY ?? '',
       merchantAccounts: merchantAccounts ?? {},
+      additionalWebhookKeys: additionalWebhookKeys ?? [],
     },
     zohoCurrencyCode: env.ZOHO_CURRENCY_CODE,
     payments: {
@@ -217,6 +268,12 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
       finalAction: env.PAYMENT_FINAL_ACTION,
       settlementPollMs: env.SETTLEMENT_POLL_INTERVAL,
       settlementLookbackMs: env.SETTLEMENT_LOOKBACK,
+    },
+    subscriptions: {
+      planChangeAt: env.PLAN_CHANGE_AT,
+      cancelAt: env.CANCEL_AT,
+      billingNameAttribute: env.BILLING_NAME_ATTRIBUTE,
+      billingEmailAttribute: env.BILLING_EMAIL_ATTRIBUTE,
     },
     checkout: {
       tokenSecret: secrets(env.CHECKOUT_TOKEN_SECRET ?? '')[0] ?? '',

@@ -42,6 +42,11 @@ export interface AppConfig {
     privateKey: string;
     /** Currency code → merchant account id. */
     merchantAccounts: Record<string, string>;
+    /**
+     * Earlier API key pairs whose webhook signatures are still accepted while keys rotate
+     * (BRAINTREE_WEBHOOK_ADDITIONAL_KEYS). Optional only so hand-built test configs may leave it out.
+     */
+    additionalWebhookKeys?: Array<{ publicKey: string; privateKey: string }>;
   };
   /** Currency of the Zoho organization's plans (prices shown on the checkout page). */
   zohoCurrencyCode: string;
@@ -54,6 +59,16 @@ export interface AppConfig {
     settlementPollMs: number;
     /** How far back settlement polling looks. */
     settlementLookbackMs: number;
+  };
+  /** Changes driven from Attio (plan, cancel, reactivate, billing details). */
+  subscriptions: {
+    /** When a plan change takes effect in Zoho (proration is Zoho's). */
+    planChangeAt: 'immediately' | 'end_of_term';
+    /** When a cancellation requested in Attio takes effect. */
+    cancelAt: 'end_of_term' | 'immediately';
+    /** The record attributes holding the billing name and e-mail kept in step with Zoho and Braintree. */
+    billingNameAttribute: string;
+    billingEmailAttribute: string;
   };
   checkout: {
     /** Signs new checkout tokens (the first of CHECKOUT_TOKEN_SECRET). */

@@ -31,10 +31,18 @@ export function buildUrl(baseUrl: string, path: string, query?: HttpRequest['que
 }
 
 /**
- * One HTTP exchange through the global fetch. Never throws on an HTTP status (the caller classifies it);
- * throws only what fetch throws (network errors, AbortError) — the resilience policy retries those.
+ * One HTTP exchange. The contract every transport keeps (http-transport.contract.ts): never throws on an HTTP
+ * status (the caller classifies the answer); throws only what the request itself failed with (network
+ * errors with their socket code, an AbortError when the signal aborts), which the resilience policy retries.
  */
-export async function requestJson(req: HttpRequest): Promise<HttpResponse> {
+export type HttpTransport = (req: HttpRequest) => Promise<HttpResponse>;
+
+/** URL, headers and body of a request, as every transport sends them. */
+export function encodeRequest(req: HttpRequest): {
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+} {
   const headers: Record<string, string> = { accept: 'application/json', ...lowerCaseKeys(req.headers) };
   let body: string | undefined;
   if (req.json !== undefined) {
@@ -44,15 +52,20 @@ export async function requestJson(req: HttpRequest): Promise<HttpResponse> {
     body = new URLSearchParams(req.form).toString();
     headers['content-type'] ??= 'application/x-www-form-urlencoded';
   }
-  const res = await fetch(buildUrl(req.baseUrl, req.path, req.query), {
-    method: req.method,
-    headers,
-    body,
-    signal: req.signal,
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: parseJson(text) };
+  return { url: buildUrl(req.baseUrl, req.path, req.query), headers, body };
 }
+
+/** The response every transport returns: status, headers, raw text and the JSON parsed from it. */
+export function decodeResponse(status: number, headers: Headers, text: string): HttpResponse {
+  return { status, headers, text, json: parseJson(text) };
+}
+
+/** The HttpTransport on the global fetch (used where no Nest module provides the @nestjs/axios one). */
+export const requestJson: HttpTransport = async (req) => {
+  const { url, headers, body } = encodeRequest(req);
+  const res = await fetch(url, { method: req.method, headers, body, signal: req.signal });
+  return decodeResponse(res.status, res.headers, await res.text());
+};
 
 function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -68,20 +81,29 @@ function parseJson(text: string): unknown {
 }
 
 /**
+ * The shortest wait a Retry-After may ask for (ms). A date already in the past (the platform's clock a little
+ * ahead of ours, or the answer slow to arrive), `0`, or a value we cannot read would otherwise mean "retry at
+ * once", straight into the same limit; one second is the granularity both Attio (HTTP date) and Zoho
+ * (delay-seconds) use.
+ */
+export const RETRY_AFTER_FLOOR_MS = 1_000;
+
+/**
  * Retry-After in ms from now. RFC 9110 §10.2.3 allows delay-seconds or an HTTP date; Attio sends a date
- * (https://docs.attio.com/rest-api/guides/rate-limiting). A date in the past gives 0. Undefined when
- * absent or unparseable.
+ * (https://docs.attio.com/rest-api/guides/rate-limiting), Zoho seconds. A future value is honoured exactly;
+ * zero, a date not in the future, or an unreadable value gives RETRY_AFTER_FLOOR_MS. Undefined only when the
+ * header is absent (the policy's backoff applies then).
  */
 export function parseRetryAfterMs(header: string | null, nowMs: number): number | undefined {
   const value = header?.trim();
   if (!value) return undefined;
-  if (/^[+-]?\d+(\.\d+)?$/.test(value)) {
-    const seconds = Number(value);
-    return seconds < 0 ? undefined : Math.round(seconds * 1000);
+  let waitMs: number;
+  if (/^\d+(\.\d+)?$/.test(value)) waitMs = Math.round(Number(value) * 1000);
+  else {
+    const at = Date.parse(value);
+    waitMs = Number.isNaN(at) ? 0 : at - nowMs;
   }
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
+  return waitMs > 0 ? waitMs : RETRY_AFTER_FLOOR_MS;
 }
 
 /**

@@ -33,12 +33,18 @@ export const REDACTED = '[REDACTED]';
 // 13–19 digits, optionally grouped by spaces or dashes: the shapes of a primary account number.
 const PAN = /\b(?:\d[ -]?){12,18}\d\b/g;
 const BEARER = /\b(Bearer|Zoho-oauthtoken|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+// A signed token anywhere (a checkout link's token travels in the URL path of /checkout/sessions/<token>).
+const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+// The value of a query parameter whose name says it is a credential (`?token=…`, `?api_key=…`).
+const SECRET_PARAM = /([?&][^=&#\s]*(?:token|secret|signature|password|key)[^=&#\s]*=)[^&#\s]+/gi;
 
 /** Replaces card numbers and credentials inside a string. */
 export function scrubString(value: string): string {
   return value
+    .replace(JWT, '[REDACTED_JWT]')
     .replace(PAN, (m) => (luhnValid(m.replace(/[ -]/g, '')) ? '[REDACTED_PAN]' : m))
-    .replace(BEARER, '$1 [REDACTED]');
+    .replace(BEARER, '$1 [REDACTED]')
+    .replace(SECRET_PARAM, '$1[REDACTED]');
 }
 
 /** Deep copy of a log object, secret keys censored and every string scrubbed (depth-limited; logs are small). */

@@ -27,8 +27,23 @@ function isNetworkError(err: unknown): boolean {
   if (name === 'AbortError' || name === 'TimeoutError') return true;
   if (name === 'TypeError' && typeof message === 'string' && /fetch failed|network|terminated/i.test(message))
     return true;
+  // axios (the @nestjs/axios transport): a request that got no response failed on the way, like fetch's
+  // TypeError; its code is the socket's (ECONNREFUSED…) or axios' own (ERR_BAD_RESPONSE, ERR_NETWORK…).
+  const axios = err as { isAxiosError?: unknown; response?: unknown };
+  if (axios.isAxiosError === true && axios.response === undefined) return true;
   const code = errorCode(err);
   return code !== undefined && (/^E[A-Z]+$/.test(code) || code.startsWith('UND_ERR'));
+}
+
+/** The error of an attempt that ran out of time (`upstream.code` = TIMEOUT_CODE): unavailable, maybe processed. */
+export function timeoutError(platform: Platform, operation: string, timeoutMs: number): UpstreamError {
+  return new UpstreamError(
+    platform,
+    'unavailable',
+    `${operation} timed out after ${timeoutMs} ms`,
+    { code: TIMEOUT_CODE },
+    operation,
+  );
 }
 
 /**
@@ -40,17 +55,7 @@ export function toUpstreamError(
   platform: Platform,
   operation: string,
   err: unknown,
-  timedOutAfterMs?: number,
 ): UpstreamError | unknown {
-  if (timedOutAfterMs !== undefined) {
-    return new UpstreamError(
-      platform,
-      'unavailable',
-      `${operation} timed out after ${timedOutAfterMs} ms`,
-      { code: TIMEOUT_CODE },
-      operation,
-    );
-  }
   if (err instanceof UpstreamError) return err;
   if (isNetworkError(err)) {
     const message = String((err as { message?: unknown }).message ?? err);

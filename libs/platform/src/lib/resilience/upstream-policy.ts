@@ -1,13 +1,24 @@
+import {
+  BrokenCircuitError,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+  type TimeoutPolicy,
+} from 'cockatiel';
 import { UpstreamError, type Platform } from '../errors/upstream-error';
 import { getCorrelationId } from '../logging/correlation';
 import { UpstreamMetrics } from '../metrics/metrics';
-import { backoffDelayMs } from './backoff';
+import { UpstreamBackoff } from './backoff';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { RateLimiter, reserveStart } from './rate-limiter';
 import {
   CIRCUIT_OPEN_CODE,
   surelyNotProcessed,
-  TIMEOUT_CODE,
+  timeoutError,
   toUpstreamError,
 } from './upstream-error-mapping';
 import { nestUpstreamLogger, type UpstreamAttemptLog, type UpstreamLogger } from './upstream-logger';
@@ -37,6 +48,8 @@ export interface UpstreamPolicyDeps {
 }
 
 type CallKind = 'read' | 'write';
+type RetryContext = IRetryBackoffContext<unknown>;
+type AttemptEntry = Omit<UpstreamAttemptLog, 'platform' | 'correlationId'>;
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,8 +61,29 @@ function processMetrics(): UpstreamMetrics {
 }
 
 /**
- * One per platform: per-attempt timeout, retries with backoff + full jitter on temporary errors only,
- * exact Retry-After, consecutive-failure circuit breaker, and a delaying client-side rate limiter.
+ * cockatiel's RetryPolicy waits each backoff with its own timer. The policy waits on its own clock instead
+ * (`deps.sleep`: the rate limiter's clock too, and virtual in tests), at the start of the next attempt: this
+ * hands cockatiel a zero delay and the backoff's real one to `setWait`.
+ */
+function onPolicyClock(
+  backoff: IBackoffFactory<RetryContext>,
+  setWait: (ms: number) => void,
+): IBackoffFactory<RetryContext> {
+  return {
+    next(context) {
+      const next = backoff.next(context);
+      setWait(next.duration);
+      return { duration: 0, next: (later: RetryContext) => onPolicyClock(next, setWait).next(later) };
+    },
+  };
+}
+
+/**
+ * One per platform, built on cockatiel's policies: a per-attempt timeout (TimeoutPolicy, aggressive: it also
+ * ends an `fn` that ignores its signal), retries of temporary errors only (RetryPolicy) with our backoff
+ * (exact Retry-After, else exponential with full jitter: UpstreamBackoff), a consecutive-failure circuit
+ * breaker (CircuitBreakerPolicy, see CircuitBreaker), and our delaying client-side rate limiter (cockatiel
+ * has none). Whether a write may be sent again is ours too (RepeatStrategy).
  * `fn` performs ONE attempt with the given AbortSignal and throws UpstreamError (classified by the
  * platform client) or a raw network error, which the policy converts to `unavailable`.
  */
@@ -59,8 +93,9 @@ export class UpstreamPolicy {
   private readonly logger: UpstreamLogger;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
-  private readonly random: () => number;
+  private readonly backoff: IBackoffFactory<RetryContext>;
   private readonly breaker: CircuitBreaker;
+  private readonly timeout: TimeoutPolicy;
   private readonly limiters: Record<CallKind, RateLimiter[]>;
   private readonly breakerOpenListeners: Array<(platform: Platform) => void> = [];
 
@@ -73,12 +108,16 @@ export class UpstreamPolicy {
     this.logger = deps.logger ?? nestUpstreamLogger(`Upstream:${config.platform}`);
     this.sleep = deps.sleep ?? realSleep;
     this.now = deps.now ?? Date.now;
-    this.random = deps.random ?? Math.random;
+    this.backoff = UpstreamBackoff.create({ ...config, random: deps.random });
     this.breaker = new CircuitBreaker({
       ...config.breaker,
       now: this.now,
+      // Only "the platform looks down" counts against the breaker; a 404/422/429 proves it is up.
+      isFailure: (err) => err instanceof UpstreamError && err.kind === 'unavailable',
+      isAnswer: (err) => err instanceof UpstreamError && err.kind !== 'unavailable',
       onStateChange: (state) => this.onBreakerChange(state),
     });
+    this.timeout = timeout(config.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     const shared = config.rateLimits.shared ? [new RateLimiter(config.rateLimits.shared)] : [];
     this.limiters = {
       read: [new RateLimiter(config.rateLimits.read), ...shared],
@@ -108,131 +147,113 @@ export class UpstreamPolicy {
     return this.execute('write', operation, fn, repeat);
   }
 
-  private async execute<T>(
+  private execute<T>(
     kind: CallKind,
     operation: string,
     fn: (signal: AbortSignal) => Promise<T>,
     repeat: RepeatStrategy<T>,
   ): Promise<T> {
-    const { maxAttempts } = this.config;
-    // Set after an ambiguous failure of a `check` write: ask the platform before re-sending.
-    let mustCheck = false;
-    for (let attempt = 1; ; attempt++) {
-      if (mustCheck && repeat.kind === 'check') {
-        const checked = await this.runCheck(operation, repeat.find, attempt);
-        if (checked.found) return checked.value as T;
-        if (checked.retryInMs !== undefined) {
-          await this.sleep(checked.retryInMs);
-          continue;
-        }
-        mustCheck = false;
+    const call = {
+      /** Set after an ambiguous failure of a `check` write: ask the platform before re-sending. */
+      mustCheck: false,
+      /** The delay the backoff chose for the coming retry. */
+      waitMs: 0,
+      /** The failed attempt cockatiel is deciding about (logged with its retry delay, or when it gives up). */
+      failed: undefined as AttemptEntry | undefined,
+      /** A call refused by the open breaker: surfaces at once, never retried. */
+      refused: undefined as UpstreamError | undefined,
+    };
+    const retries = retry(
+      handleWhen((err) => err !== call.refused && this.mayRepeat(kind, repeat, err)),
+      {
+        maxAttempts: this.config.maxAttempts - 1,
+        backoff: onPolicyClock(this.backoff, (ms) => (call.waitMs = ms)),
+      },
+    );
+    retries.onRetry(() => {
+      if (!call.failed) return; // a `check` whose find() failed: not an attempt
+      this.record({ ...call.failed, retryInMs: call.waitMs });
+      this.metrics.retry(this.platform, operation, call.failed.outcome);
+    });
+    retries.onGiveUp(() => call.failed && this.record(call.failed));
+
+    return retries.execute(async ({ attempt }) => {
+      call.failed = undefined;
+      if (attempt > 0) await this.sleep(call.waitMs);
+      if (call.mustCheck && repeat.kind === 'check') {
+        // A temporary failure of find() is retried like an attempt (and uses one up), so the loop stays bounded.
+        const found = await this.find(operation, repeat.find);
+        if (found !== undefined) return found;
+        call.mustCheck = false;
       }
 
-      if (this.breaker.wouldReject()) throw this.circuitOpen(operation);
-      await this.waitForRateLimit(kind);
-      if (!this.breaker.tryEnter()) throw this.circuitOpen(operation);
+      if (this.breaker.wouldReject()) throw (call.refused = this.circuitOpen(operation));
+      const waitMs = reserveStart(this.limiters[kind], this.now());
+      if (waitMs > 0) {
+        this.metrics.limiterWait(this.platform, kind, waitMs);
+        await this.sleep(waitMs);
+      }
 
       const started = this.now();
       try {
-        const value = await this.attemptOnce(operation, fn);
-        this.breaker.recordSuccess();
-        this.record({ operation, attempt, outcome: 'ok', durationMs: this.now() - started });
+        const value = await this.breaker.execute(() => this.attemptOnce(operation, fn));
+        this.record({ operation, attempt: attempt + 1, outcome: 'ok', durationMs: this.now() - started });
         return value;
-      } catch (raw) {
+      } catch (err) {
+        if (err instanceof BrokenCircuitError) throw (call.refused = this.circuitOpen(operation));
         const durationMs = this.now() - started;
-        const err = toUpstreamError(this.platform, operation, raw);
         if (!(err instanceof UpstreamError)) {
-          this.breaker.recordNeutral();
-          this.record({ operation, attempt, outcome: 'error', durationMs });
+          this.record({ operation, attempt: attempt + 1, outcome: 'error', durationMs });
           throw err;
         }
-        // Only "the platform looks down" counts against the breaker; a 404/422/429 proves it is up.
-        if (err.kind === 'unavailable') this.breaker.recordFailure();
-        else this.breaker.recordSuccess();
-
-        const entry = {
+        const entry: AttemptEntry = {
           operation,
-          attempt,
+          attempt: attempt + 1,
           outcome: err.kind,
           status: err.upstream.status,
           code: err.upstream.code,
           durationMs,
         };
-        const mayResend = kind === 'read' || repeat.kind !== 'never' || surelyNotProcessed(err);
-        if (!err.temporary || attempt >= maxAttempts || !mayResend) {
-          this.record(entry);
-          throw err;
+        if (!this.mayRepeat(kind, repeat, err)) this.record(entry);
+        else {
+          call.failed = entry;
+          if (repeat.kind === 'check' && !surelyNotProcessed(err)) call.mustCheck = true;
         }
-        const retryInMs = this.retryDelayMs(err, attempt);
-        this.record({ ...entry, retryInMs });
-        this.metrics.retry(this.platform, operation, err.kind);
-        if (repeat.kind === 'check' && !surelyNotProcessed(err)) mustCheck = true;
-        await this.sleep(retryInMs);
+        throw err;
       }
+    });
+  }
+
+  /** Whether cockatiel may run the call again after `err`: temporary errors only, and writes per their strategy. */
+  private mayRepeat(kind: CallKind, repeat: RepeatStrategy<unknown>, err: unknown): boolean {
+    if (!(err instanceof UpstreamError) || !err.temporary) return false;
+    return kind === 'read' || repeat.kind !== 'never' || surelyNotProcessed(err);
+  }
+
+  private async find<T>(operation: string, find: () => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await find();
+    } catch (raw) {
+      throw toUpstreamError(this.platform, `${operation}:check`, raw);
     }
   }
 
   /**
-   * Calls `find` for a `check` write. A temporary failure of `find` uses up an attempt (so the loop stays
-   * bounded) and is retried after a backoff; a permanent one, or the last attempt, surfaces.
+   * One attempt under cockatiel's timeout: the signal `fn` gets is aborted after timeoutMs, and the attempt
+   * fails then even if `fn` ignores it (an SDK without abort support). What it throws comes back classified.
    */
-  private async runCheck<T>(
-    operation: string,
-    find: () => Promise<T | undefined>,
-    attempt: number,
-  ): Promise<{ found: boolean; value?: T; retryInMs?: number }> {
-    try {
-      const value = await find();
-      return value === undefined ? { found: false } : { found: true, value };
-    } catch (raw) {
-      const err = toUpstreamError(this.platform, `${operation}:check`, raw);
-      if (!(err instanceof UpstreamError) || !err.temporary || attempt >= this.config.maxAttempts) throw err;
-      return { found: false, retryInMs: this.retryDelayMs(err, attempt) };
-    }
-  }
-
-  /** Runs one attempt, aborting its signal and failing with a timeout error after timeoutMs. */
   private async attemptOnce<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    const { timeoutMs } = this.config;
-    const timeoutError = new UpstreamError(
-      this.platform,
-      'unavailable',
-      `${operation} timed out after ${timeoutMs} ms`,
-      { code: TIMEOUT_CODE },
-      operation,
-    );
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    // Racing also covers an `fn` that ignores the signal (e.g. an SDK without abort support).
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        reject(timeoutError);
-        controller.abort(timeoutError);
-      }, timeoutMs);
-    });
+    let signal: AbortSignal | undefined;
     try {
-      return await Promise.race([(async () => fn(controller.signal))(), timeout]);
+      return await this.timeout.execute(({ signal: attemptSignal }) => {
+        signal = attemptSignal;
+        return fn(attemptSignal);
+      });
     } catch (err) {
-      throw timedOut ? timeoutError : err;
-    } finally {
-      clearTimeout(timer);
+      if (err instanceof TaskCancelledError || signal?.aborted)
+        throw timeoutError(this.platform, operation, this.config.timeoutMs);
+      throw toUpstreamError(this.platform, operation, err);
     }
-  }
-
-  private retryDelayMs(err: UpstreamError, attempt: number): number {
-    const retryAfterMs = err.upstream.retryAfterMs;
-    // A Retry-After is honoured exactly (capped) instead of the backoff: earlier would be refused again.
-    if (retryAfterMs !== undefined) return Math.min(Math.max(0, retryAfterMs), this.config.maxRetryAfterMs);
-    return backoffDelayMs(attempt, this.config.baseDelayMs, this.config.maxDelayMs, this.random);
-  }
-
-  private async waitForRateLimit(kind: CallKind): Promise<void> {
-    const waitMs = reserveStart(this.limiters[kind], this.now());
-    if (waitMs <= 0) return;
-    this.metrics.limiterWait(this.platform, kind, waitMs);
-    await this.sleep(waitMs);
   }
 
   private circuitOpen(operation: string): UpstreamError {

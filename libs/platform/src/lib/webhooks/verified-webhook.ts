@@ -3,7 +3,7 @@ import type { Platform } from '../errors/upstream-error';
 /**
  * What a webhook guard attaches to the request after the signature checks out. The event pipeline
  * stores exactly this; `eventId` is the platform's own id used for de-duplication:
- * Attio `Idempotency-Key` header, Zoho `event_id`, SHA-256 of the Braintree `bt_payload`.
+ * Attio `Idempotency-Key` header, Zoho `event_id`, Braintree `<kind>:<subject id>:<timestamp>` (decoded).
  */
 export interface VerifiedWebhook {
   platform: Platform;
