@@ -35,6 +35,8 @@ async function once(bundle) {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
+      // Production refuses an implicit mode (a live deploy must not fall back to the sandbox).
+      INTEGRATION_MODE: 'sandbox',
       LOG_LEVEL: 'warn',
       PORT: String(port),
       DATA_DIR: join(tmp, `data-${port}`),

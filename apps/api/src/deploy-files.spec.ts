@@ -3,6 +3,7 @@ import { KNOWN_ENV_VARIABLES, LIVE_REQUIRED_VARIABLES, SANDBOX_PORTS } from '@ai
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { evaluateCheckoutHeaders } from './security/checkout-page-headers';
 
 const root = join(__dirname, '../../..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -25,6 +26,7 @@ interface RenderService {
   envVars?: RenderEnvVar[];
   maxmemoryPolicy?: string;
   ipAllowList?: unknown[];
+  headers?: Array<{ path: string; name: string; value: string }>;
 }
 
 const render = parse(read('render.yaml')) as { services: RenderService[] };
@@ -73,6 +75,24 @@ describe('render.yaml', () => {
     expect(redis?.fromService).toEqual({ type: 'keyvalue', name: kv?.name, property: 'connectionString' });
     expect(kv?.maxmemoryPolicy).toBe('noeviction');
     expect(kv?.ipAllowList).toEqual([]);
+  });
+
+  it('serves the checkout with exactly the security headers apps/checkout/security-headers.mjs defines for this deployment', () => {
+    const apiEnv = new Map(api?.envVars?.map((v) => [v.key, v.value]));
+    const siteEnv = new Map(site?.envVars?.map((v) => [v.key, v.value]));
+    const options = {
+      braintreeEnvironment: apiEnv.get('BRAINTREE_ENVIRONMENT') === 'production' ? 'production' : 'sandbox',
+      threeDSecure:
+        apiEnv.get('CHECKOUT_3DS') === 'required' || siteEnv.get('VITE_THREE_D_SECURE') === 'always',
+    };
+    const [apiUrl, headers] = evaluateCheckoutHeaders<[string, Record<string, string>]>(
+      `[m.RENDER_API_URL, m.checkoutSecurityHeaders({ apiUrl: m.RENDER_API_URL, ...${JSON.stringify(options)} })]`,
+    );
+    // The API's address on Render is its service name's onrender.com host (no custom domain in this file).
+    expect(apiUrl).toBe(`https://${api?.name}.onrender.com`);
+    expect(site?.headers).toEqual(
+      Object.entries(headers).map(([name, value]) => ({ path: '/*', name, value })),
+    );
   });
 
   it('publishes the checkout build output as a static site', () => {

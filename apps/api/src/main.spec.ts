@@ -30,6 +30,8 @@ function run(env: Record<string, string>): {
     env: {
       PATH: process.env['PATH'] ?? '',
       NODE_ENV: 'production',
+      // Production refuses an implicit mode (a live deploy must not fall back to the sandbox).
+      INTEGRATION_MODE: 'sandbox',
       LOG_LEVEL: 'warn',
       DATA_DIR: outDir,
       ...env,

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { SANDBOX_DEFAULTS } from '@aia/platform';
+import { SANDBOX_DEFAULTS, UpstreamMetrics } from '@aia/platform';
 import { invoiceView } from '@aia/sandbox-zoho';
 import { ADMIN_TOKEN, startApiStack, eventually } from '../testing/api-stack';
 import type { ApiStack } from '../testing/api-stack';
@@ -117,5 +117,51 @@ describe('invoice payment: every Zoho invoice charged once, recorded, and shown 
     expect(zohoPaymentsFor(stack, created.invoice_id)).toHaveLength(1);
     expect(successfulSalesFor(stack, first.invoice_id)).toHaveLength(1);
     expect(invoicesOf(stack, customer.zohoCustomerId).every((i) => i.status === 'paid')).toBe(true);
+  });
+});
+
+describe('upstream calls per invoice', () => {
+  let stack: ApiStack;
+  beforeAll(async () => {
+    stack = await startApiStack();
+  });
+  afterAll(() => stack?.close());
+
+  /** Requests to each platform so far, as the API's own upstream metrics count them (every attempt). */
+  async function callsByPlatform(): Promise<Record<string, number>> {
+    const metric = stack.app.get(UpstreamMetrics).registry.getSingleMetric('upstream_requests_total');
+    const out: Record<string, number> = {};
+    for (const v of (await metric?.get())?.values ?? []) {
+      const platform = String(v.labels['platform']);
+      out[platform] = (out[platform] ?? 0) + v.value;
+    }
+    return out;
+  }
+
+  async function quiet(): Promise<void> {
+    let last = '';
+    await eventually('the pipeline to go quiet', async () => {
+      const now = JSON.stringify(await callsByPlatform());
+      const settled = now === last;
+      last = now;
+      await new Promise((r) => setTimeout(r, 300));
+      return settled;
+    });
+  }
+
+  it('first-attempt happy path: at most 5 (Attio query, sale, Zoho payment, Attio patch + note)', async () => {
+    const customer = await subscribedCustomer(stack, 'basic-monthly');
+    await paidInvoices(stack, customer.zohoCustomerId, 1);
+    await quiet();
+    const before = await callsByPlatform();
+    const invoice = stack.zoho.billing.createInvoice({
+      customer_id: customer.zohoCustomerId,
+      invoice_items: [{ name: 'Seats', rate: 45, quantity: 1 }],
+    });
+    await eventually('paid', () => stack.zoho.state.invoices.get(invoice.invoice_id)?.status === 'paid');
+    await quiet();
+    const after = await callsByPlatform();
+    const delta = Object.fromEntries(Object.keys(after).map((p) => [p, after[p] - (before[p] ?? 0)]));
+    expect(delta).toEqual({ attio: 3, braintree: 1, zoho: 1 });
   });
 });

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadAppConfig } from '@aia/platform';
+import { createHmac } from 'node:crypto';
+import { loadAppConfig, SANDBOX_DEFAULTS } from '@aia/platform';
 import type { AppModuleOverrides } from '../app/app.module';
 import { ADMIN_TOKEN, eventually, freePort, startEmulators } from './api-stack';
 import type { Emulators, FlowTarget } from './api-stack';
@@ -181,8 +182,6 @@ export function describeMoneyPath(backend: 'sqlite' | 'redis'): void {
     it('five concurrent deliveries of one invoice reach every process: one charge', async () => {
       const { invoice } = await chargeOneInvoice({});
       const view = { ...emulators.zoho.state.invoices.get(invoice.invoice_id) };
-      const { createHmac } = await import('node:crypto');
-      const { SANDBOX_DEFAULTS } = await import('@aia/platform');
       await Promise.all(
         Array.from({ length: 5 }, async (_, i) => {
           const raw = JSON.stringify({

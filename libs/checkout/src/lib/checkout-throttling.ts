@@ -16,8 +16,11 @@ export function checkoutThrottlers(): ThrottlerOptions[] {
     { ...CHECKOUT_IP_LIMIT },
     {
       ...CHECKOUT_TOKEN_LIMIT,
+      // The whole token: every token of one plan starts with the same 128 characters (header, mode, plan),
+      // so a prefix made one customer's requests count against another's. The throttler stores a SHA-256 of
+      // the key, and the router caps the parameter's length (maxParamLength).
       getTracker: (req: Record<string, unknown>) =>
-        String((req['params'] as Record<string, string> | undefined)?.['token'] ?? 'none').slice(0, 128),
+        String((req['params'] as Record<string, string> | undefined)?.['token'] ?? 'none'),
     },
   ];
 }
