@@ -126,6 +126,73 @@ describe('WebhookDispatcher', () => {
     expect(dispatcher.list({ event: 'c' })).toHaveLength(1);
   });
 
+  it('duplicates: n sends each delivery n extra times after its 2xx, same bytes and idempotency key', async () => {
+    const target = await startTarget([200]);
+    server = target.server;
+    dispatcher = new WebhookDispatcher({ baseDelayMs: 10, duplicates: 2 });
+    const d = dispatcher.send(delivery(target.url));
+    await dispatcher.settle(2_000);
+
+    expect(d.status).toBe('delivered');
+    expect(target.received).toHaveLength(3);
+    expect(new Set(target.received.map((r) => r.body))).toEqual(new Set(['{"id":"evt_1"}']));
+    expect(target.received.map((r) => r.headers['idempotency-key'])).toEqual(['evt_1', 'evt_1', 'evt_1']);
+    expect(d.attempts.map((a) => [a.statusCode, a.lost])).toEqual([
+      [200, true],
+      [200, true],
+      [200, undefined],
+    ]);
+    // The copies follow the usual backoff (base, then 2 × base).
+    expect(target.received[1].at - target.received[0].at).toBeGreaterThanOrEqual(8);
+    expect(target.received[2].at - target.received[1].at).toBeGreaterThanOrEqual(18);
+    expect(dispatcher.stats).toEqual({ deliveries: 1, attempts: 3, duplicates: 2 });
+  });
+
+  it('duplicates: failures between copies are retried, and a 2xx treated as lost uses up no attempt', async () => {
+    const target = await startTarget([200, 500, 503, 200]);
+    server = target.server;
+    dispatcher = new WebhookDispatcher({ baseDelayMs: 5, maxAttempts: 3, duplicates: 1 });
+    const d = dispatcher.send(delivery(target.url));
+    await dispatcher.settle(2_000);
+    expect(d.status).toBe('delivered');
+    expect(d.attempts.map((a) => a.statusCode)).toEqual([200, 500, 503, 200]);
+    expect(d.attempts.filter((a) => a.lost)).toHaveLength(1);
+  });
+
+  it('duplicates: a copy that keeps failing ends the delivery failed after maxAttempts failures', async () => {
+    const target = await startTarget([200, 500]);
+    server = target.server;
+    dispatcher = new WebhookDispatcher({ baseDelayMs: 5, maxAttempts: 2, duplicates: 1 });
+    const d = dispatcher.send(delivery(target.url));
+    await dispatcher.settle(2_000);
+    expect(d.status).toBe('failed');
+    expect(d.attempts.map((a) => a.statusCode)).toEqual([200, 500, 500]);
+  });
+
+  it('setDuplicates changes the copies in-process (0 = each delivery once) and refuses bad values', async () => {
+    const target = await startTarget([204]);
+    server = target.server;
+    dispatcher = new WebhookDispatcher({ baseDelayMs: 5 });
+    dispatcher.send(delivery(target.url));
+    await dispatcher.settle(2_000);
+    expect(target.received).toHaveLength(1);
+
+    dispatcher.setDuplicates(1);
+    dispatcher.send(delivery(target.url));
+    await dispatcher.settle(2_000);
+    expect(target.received).toHaveLength(3);
+
+    dispatcher.setDuplicates(0);
+    dispatcher.send(delivery(target.url));
+    await dispatcher.settle(2_000);
+    expect(target.received).toHaveLength(4);
+    expect(dispatcher.stats).toEqual({ deliveries: 3, attempts: 4, duplicates: 1 });
+
+    expect(() => dispatcher.setDuplicates(-1)).toThrow(RangeError);
+    expect(() => dispatcher.setDuplicates(1.5)).toThrow(RangeError);
+    expect(() => new WebhookDispatcher({ duplicates: -2 })).toThrow(RangeError);
+  });
+
   it('clear() stops retries, even of an attempt that was in flight during the reset', async () => {
     let requests = 0;
     const slowFailing = createServer((_req, res) => {

@@ -4,6 +4,8 @@ export interface DeliveryAttempt {
   at: string;
   statusCode?: number;
   error?: string;
+  /** A 2xx the dispatcher treated as lost (`duplicates`): the delivery was sent again after it. */
+  lost?: true;
 }
 
 export interface WebhookDelivery {
@@ -26,6 +28,24 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number;
   /** Keep at most this many deliveries in the log. */
   historyLimit?: number;
+  /**
+   * Extra copies of every delivery (default 0), as a platform sends when the 2xx it was answered never
+   * reached it (its own timeout, a dropped connection): a delivery is re-sent after each of its first
+   * `duplicates` 2xx answers, with the same bytes and headers (same idempotency key) and the usual backoff
+   * delay, so the target receives it `1 + duplicates` times. Failures in between are retried as usual; a 2xx
+   * treated as lost does not use up `maxAttempts`. Changed in-process with `setDuplicates(n)`.
+   */
+  duplicates?: number;
+}
+
+/** What the dispatcher has sent since it was created (a reset does not clear it). */
+export interface WebhookDispatcherStats {
+  /** Deliveries accepted by `send()`. */
+  deliveries: number;
+  /** Requests made, first sends, retries and copies. */
+  attempts: number;
+  /** 2xx answers treated as lost (`duplicates`), each followed by another send of the same delivery. */
+  duplicates: number;
 }
 
 /**
@@ -40,6 +60,7 @@ export class WebhookDispatcher {
   readonly options: Required<WebhookDispatcherOptions>;
   private closed = false;
   private readonly cancelled = new WeakSet<WebhookDelivery>();
+  private readonly counters: WebhookDispatcherStats = { deliveries: 0, attempts: 0, duplicates: 0 };
 
   constructor(options: WebhookDispatcherOptions = {}) {
     this.options = {
@@ -47,7 +68,17 @@ export class WebhookDispatcher {
       baseDelayMs: options.baseDelayMs ?? 1000,
       timeoutMs: options.timeoutMs ?? 10_000,
       historyLimit: options.historyLimit ?? 1000,
+      duplicates: checkDuplicates(options.duplicates ?? 0),
     };
+  }
+
+  /** Extra copies of each delivery from now on (deliveries in flight included); 0 turns them off. */
+  setDuplicates(n: number): void {
+    this.options.duplicates = checkDuplicates(n);
+  }
+
+  get stats(): WebhookDispatcherStats {
+    return { ...this.counters };
   }
 
   send(input: {
@@ -63,6 +94,7 @@ export class WebhookDispatcher {
       attempts: [],
       createdAt: new Date().toISOString(),
     };
+    this.counters.deliveries += 1;
     this.deliveries.push(delivery);
     if (this.deliveries.length > this.options.historyLimit) this.deliveries.shift();
     this.track(this.attempt(delivery));
@@ -109,6 +141,7 @@ export class WebhookDispatcher {
   private async attempt(delivery: WebhookDelivery): Promise<void> {
     if (this.closed || this.cancelled.has(delivery)) return;
     const attempt: DeliveryAttempt = { at: new Date().toISOString() };
+    this.counters.attempts += 1;
     try {
       const res = await fetch(delivery.url, {
         method: 'POST',
@@ -123,12 +156,17 @@ export class WebhookDispatcher {
     }
     delivery.attempts.push(attempt);
     const ok = attempt.statusCode !== undefined && attempt.statusCode >= 200 && attempt.statusCode < 300;
-    if (ok) {
+    const lost = delivery.attempts.filter((a) => a.lost).length;
+    if (ok && (lost >= this.options.duplicates || this.closed)) {
       delivery.status = 'delivered';
       return;
     }
     if (this.cancelled.has(delivery)) return;
-    if (delivery.attempts.length >= this.options.maxAttempts || this.closed) {
+    if (ok) {
+      // Treated as an answer that never reached the platform: it sends the same delivery again.
+      attempt.lost = true;
+      this.counters.duplicates += 1;
+    } else if (delivery.attempts.length - lost >= this.options.maxAttempts || this.closed) {
       delivery.status = 'failed';
       return;
     }
@@ -140,4 +178,9 @@ export class WebhookDispatcher {
     timer.unref();
     this.timers.add(timer);
   }
+}
+
+function checkDuplicates(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`duplicates must be an integer >= 0, got ${n}`);
+  return n;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import Redis from 'ioredis';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '@aia/platform';
 import { QueueListeners } from './queue-listeners';
 import type { RedisConnection } from './redis-connection';
 import { classifyJobError, describeError } from './job-errors';
@@ -72,12 +72,13 @@ export class BullMqJobQueue implements JobQueue {
   private readonly logger = new Logger('BullMqJobQueue');
   private readonly listeners = new QueueListeners(this.logger);
   private readonly tuning: QueueTuning;
-  private readonly queue: Queue;
-  private readonly redis: Redis;
-  private worker?: Worker;
+  // Protected, not private: the Redis suite's crash seam (a subclass) stops them the way a killed process does.
+  protected readonly queue: Queue;
+  protected readonly redis: Redis;
+  protected worker?: Worker;
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly ns: string;
-  private closed = false;
+  protected closed = false;
   /** Errors run() already announced (retrying or dead); BullMQ's 'failed' event must not repeat them. */
   private readonly reported = new WeakSet<Error>();
 
@@ -133,8 +134,10 @@ export class BullMqJobQueue implements JobQueue {
       concurrency: this.tuning.concurrency,
       lockDuration: this.tuning.leaseMs,
       stalledInterval: Math.max(100, Math.floor(this.tuning.leaseMs / 2)),
-      // A stalled job (its worker died) goes back to wait once; its attempt count still bounds it.
-      maxStalledCount: 1,
+      // A stalled job (its worker died) goes back to wait. BullMQ counts stalls over the job's whole life,
+      // so a limit of 1 dead-lettered a job that merely lived through two crashes (the chaos suite): allow as
+      // many stalls as attempts, and the attempt count still bounds a job that kills its worker every time.
+      maxStalledCount: this.tuning.maxAttempts,
       settings: {
         backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, this.tuning.backoff),
       },
@@ -285,16 +288,6 @@ export class BullMqJobQueue implements JobQueue {
     ]);
     if (timeout) clearTimeout(timeout);
     if (timedOut) await worker.close(true);
-  }
-
-  /** Test hook: dies like a killed process (no lock renewal, no cleanup). */
-  async crashForTest(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.closed = true;
-    if (worker) await worker.close(true);
-    await this.queue.close();
-    this.redis.disconnect();
   }
 
   async close(): Promise<void> {

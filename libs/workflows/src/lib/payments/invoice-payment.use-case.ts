@@ -43,8 +43,9 @@ const OPEN = new Set(['sent', 'overdue', 'partially_paid', 'pending', 'unpaid'])
  * 2. find the Attio record by zoho_customer_id (a missing mapping dead-letters with what to fix);
  * 3. charge the default card (orderId = invoice id) — looking for an earlier charge first unless the intent
  *    log proves this is the invoice's first attempt ever;
- * 4. record the Zoho payment (reference = transaction id) unless the invoice already has it;
- * 5. status and a note on the Attio record.
+ * 4. status and a note on the Attio record;
+ * 5. record the Zoho payment (reference = transaction id) unless the invoice already has it — last, because
+ *    a paid invoice is what makes every later attempt skip it.
  * First attempt, happy path: 5 upstream calls (Attio query, sale, Zoho payment, Attio patch, Attio note).
  * Runs under the invoice's job key, so never twice at once for one invoice. A decline goes to recovery.
  */
@@ -114,8 +115,12 @@ export class InvoicePaymentUseCase {
         `:rotating_light: Invoice ${invoice.number} (${invoice.invoiceId}) was charged ${charge.duplicates.length + 1} times in Braintree (${[charge, ...charge.duplicates].map((t) => t.id).join(', ')}). Refund the extra charges by hand; nothing is refunded automatically.`,
       );
     }
-    await this.recordPayment(invoice, charge);
+    // Attio first, the Zoho payment last: once Zoho shows the invoice paid a retry skips it, so every step
+    // before that must be done (a crash or an Attio outage between the two would otherwise leave Attio
+    // showing the previous invoice for good; the chaos suite found it). Attio then tells the truth early:
+    // the money was taken; reconciliation heals a payment that Zoho never got.
     await this.markPaid(record, invoice, charge);
+    await this.recordPayment(invoice, charge);
     return { outcome: 'paid', transactionId: charge.id, alreadyCharged: charge.alreadyExisted };
   }
 
