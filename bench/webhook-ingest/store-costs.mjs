@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // CPU per webhook spent in the event store, without HTTP (see store-costs.ts). Median of --rounds fresh runs.
+// Storing: one webhook at a time (`store`) and ten at a time (`storeTenAtATime`, sharing group commits).
 //   node bench/webhook-ingest/store-costs.mjs [--events 5000] [--rounds 3]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,6 +43,10 @@ console.log(
       rounds: runs.length,
       cpuMicrosecondsPerEvent: {
         store: { user: pick('store', 'userUs'), system: pick('store', 'systemUs') },
+        storeTenAtATime: {
+          user: pick('storeTenAtATime', 'userUs'),
+          system: pick('storeTenAtATime', 'systemUs'),
+        },
         process: { user: pick('process', 'userUs'), system: pick('process', 'systemUs') },
       },
     },

@@ -1,5 +1,7 @@
 // CPU cost of the event store per webhook, without HTTP: storing (inbox row + job row, what the ingest bench's
 // bare server also does) and processing with a no-op handler (claim, attempt start/finish, job completion).
+// Storing is measured twice: one webhook at a time (every inbox insert its own fsynced group commit) and ten at
+// a time (what ten concurrent requests do: they share group commits).
 // Bundled and run by store-costs.mjs:  node tmp/bench-webhook-ingest/store-costs.js <events> <dataDir>
 import 'reflect-metadata';
 import { Registry } from 'prom-client';
@@ -32,8 +34,7 @@ async function main(): Promise<void> {
     new EventsMetrics(new Registry(), store.queue, store.inbox),
   );
 
-  const storeStart = process.cpuUsage();
-  for (let i = 0; i < n; i++) {
+  const storeOne = async (i: number) => {
     const payload = {
       event_id: `e${i}`,
       event_type: 'invoice_created',
@@ -52,8 +53,15 @@ async function main(): Promise<void> {
       state: 'pending',
     });
     await store.queue.enqueue(EVENT_JOB, { eventId: event.id }, { id: eventJobId(event.id), key: event.key });
-  }
+  };
+  const half = Math.floor(n / 2);
+  const storeStart = process.cpuUsage();
+  for (let i = 0; i < half; i++) await storeOne(i);
   const storing = process.cpuUsage(storeStart);
+  const concurrentStart = process.cpuUsage();
+  for (let i = half; i < n; i += 10)
+    await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, k) => storeOne(i + k)));
+  const storingConcurrently = process.cpuUsage(concurrentStart);
 
   let completed = 0;
   const allDone = new Promise<void>((resolve) =>
@@ -68,7 +76,12 @@ async function main(): Promise<void> {
   const processing = process.cpuUsage(processStart);
   await store.close();
   process.stdout.write(
-    `${JSON.stringify({ events: n, store: perEvent(storing, n), process: perEvent(processing, n) })}\n`,
+    `${JSON.stringify({
+      events: n,
+      store: perEvent(storing, half),
+      storeTenAtATime: perEvent(storingConcurrently, n - half),
+      process: perEvent(processing, n),
+    })}\n`,
   );
 }
 

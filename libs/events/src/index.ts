@@ -9,7 +9,6 @@ export * from './lib/inbox/event-inbox';
 export * from './lib/inbox/sqlite-event-inbox';
 export * from './lib/queue/job-queue';
 export * from './lib/queue/job-errors';
-export * from './lib/queue/backoff';
 export * from './lib/queue/sqlite-job-queue';
 export * from './lib/queue/redis-connection';
 export * from './lib/store/events-store';

@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { RedisConnection } from '../queue/redis-connection';
 import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
+import { AofDurability } from './redis-aof-durability';
+import type { RedisDurability } from './redis-aof-durability';
 import { defineInboxScripts } from './redis-inbox-scripts';
 import type { InboxScripts } from './redis-inbox-scripts';
 import {
@@ -21,20 +23,45 @@ import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDe
  * candidate set: fine for operator use, not for analytics. Every change of an event runs as one Lua
  * script that first checks the event is still what the caller read, so instances never interleave.
  */
+export interface RedisEventInboxOptions {
+  /** 'waitaof': answer an insert only once the AOF is fsynced past it (redis-aof-durability.ts). Default 'none'. */
+  durability?: RedisDurability;
+  /** Default WAITAOF_TIMEOUT_MS. */
+  waitAofTimeoutMs?: number;
+}
+
 export class RedisEventInbox implements EventInbox {
   private readonly redis: Redis;
   private readonly scripts: InboxScripts;
+  private readonly aof?: AofDurability;
 
   constructor(
     connection: RedisConnection,
     private readonly prefix = 'aia',
+    options: RedisEventInboxOptions = {},
   ) {
     this.redis = new Redis({ ...connection, maxRetriesPerRequest: 2, connectTimeout: 3_000 });
     this.redis.on('error', () => undefined); // surfaced by the failing command instead
     this.scripts = defineInboxScripts(this.redis);
+    if (options.durability === 'waitaof') this.aof = new AofDurability(this.redis, options.waitAofTimeoutMs);
   }
 
-  async insert({ webhook, state, key }: InboxInsert): Promise<{ event: StoredEvent; created: boolean }> {
+  async insert(input: InboxInsert): Promise<{ event: StoredEvent; created: boolean }> {
+    if (!this.aof) return this.write(input);
+    await this.aof.beforeWrite();
+    const result = await this.write(input);
+    // A repeat wrote nothing itself, but the event it found may be younger than the last fsync (written by
+    // another instance a moment ago): one write of its own makes WAITAOF cover everything before it.
+    if (!result.created) await this.redis.incr(this.k('aof-mark'));
+    await this.aof.afterWrite();
+    return result;
+  }
+
+  private async write({
+    webhook,
+    state,
+    key,
+  }: InboxInsert): Promise<{ event: StoredEvent; created: boolean }> {
     const dedupe = this.k(`dedupe:${webhook.platform}:${webhook.eventId}`);
     // Rarely more than one pass: only when retention prunes this (platform, eventId) meanwhile.
     for (let pass = 0; pass < MAX_WRITE_PASSES; pass++) {
@@ -243,16 +270,12 @@ export class RedisEventInbox implements EventInbox {
 
   async ping(): Promise<void> {
     await this.redis.ping();
+    // Readiness: an instance that refuses every webhook (WAITAOF unsupported) is not ready.
+    await this.aof?.check();
   }
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
-  }
-
-  /** Test helper: removes every inbox key under this prefix. */
-  async clearForTest(): Promise<void> {
-    const keys = await this.redis.keys(`${this.k('')}*`);
-    if (keys.length) await this.redis.del(...keys);
   }
 
   /**

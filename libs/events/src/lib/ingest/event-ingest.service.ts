@@ -8,6 +8,7 @@ import {
 } from '@aia/platform';
 import type { Platform, RequestWithWebhook, VerifiedWebhook } from '@aia/platform';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
+import { RedisDurabilityError } from '../inbox/redis-aof-durability';
 import { EVENT_JOB, eventJobId, OPEN_EVENT_STATES } from '../inbox/stored-event';
 import type { EventJobData, EventState, StoredEvent } from '../inbox/stored-event';
 import { EventsMetrics } from '../metrics/events-metrics';
@@ -57,11 +58,21 @@ export class EventIngestService {
       throw new DomainError(ErrorCode.ServiceUnavailable, 'Shutting down; retry shortly');
     }
     const handler = this.registry.get(webhook.platform, webhook.type);
-    const { event, created } = await this.store.inbox.insert({
-      webhook: withCorrelationId(webhook),
-      state: handler ? 'pending' : 'ignored',
-      key: handler?.key?.(webhook),
-    });
+    const { event, created } = await this.store.inbox
+      .insert({
+        webhook: withCorrelationId(webhook),
+        state: handler ? 'pending' : 'ignored',
+        key: handler?.key?.(webhook),
+      })
+      .catch((err: unknown) => {
+        // The store could not promise the write survives a crash (Redis without WAITAOF, an AOF fsync that
+        // did not come in time): not acknowledged, and 503 so the platform delivers it again later.
+        if (err instanceof RedisDurabilityError) {
+          this.metrics.webhooks.inc({ platform: webhook.platform, outcome: 'not_durable' });
+          throw new DomainError(ErrorCode.ServiceUnavailable, `Event not stored durably: ${err.message}`);
+        }
+        throw err;
+      });
     if (!created) {
       // Already held. If a crash (or a queue outage) came between the insert and the enqueue, this
       // repeat delivery queues it; otherwise the dedupe id makes the enqueue a no-op.

@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode, getCorrelationId, UpstreamError } from '@aia/platform';
 import { EventHandlerRegistry } from '../handlers/event-handler.registry';
+import { RedisDurabilityError } from '../inbox/redis-aof-durability';
 import { StoredEvent } from '../inbox/stored-event';
 import { waitFor } from '../queue/job-queue.contract';
 import { EVENTS_STORE, EventsStore } from '../store/events-store';
@@ -139,6 +140,19 @@ describe('webhook endpoints', () => {
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({ error: { code: 'service_unavailable', message: expect.any(String) } });
     expect((await store.inbox.stats()).total).toBe(0);
+  });
+
+  it('answers 503 (the platform retries) when the store cannot make the write durable', async () => {
+    // What RedisEventInbox throws under redisDurability 'waitaof' on a server without WAITAOF, or when
+    // the AOF fsync did not come in time.
+    jest
+      .spyOn(store.inbox, 'insert')
+      .mockRejectedValue(new RedisDurabilityError("redisDurability 'waitaof': WAITAOF needs Redis >= 7.2"));
+    const res = await post('zoho', zohoEvent('evt-not-durable'));
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({
+      error: { code: 'service_unavailable', message: expect.stringContaining('not stored durably') },
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { SqliteDb, SqliteTransaction } from '../store/sqlite-database';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '@aia/platform';
 import { QueueListeners } from './queue-listeners';
 import { classifyJobError, describeError } from './job-errors';
 import {
@@ -62,6 +62,12 @@ CREATE INDEX IF NOT EXISTS jobs_in_order ON jobs(queue, state, order_at, seq);
 `;
 
 /**
+ * How long, in milliseconds, readiness (ping) keeps reporting a queue fault after it happened, unless the part
+ * that failed (polling, lease renewal, recording a failure, completion, release) has worked again since.
+ */
+export const QUEUE_FAULT_HOLD_MS = 30_000;
+
+/**
  * The embedded queue: one SQLite table, polled. A claimed job carries a lease that its worker renews
  * while it runs; when a process dies the lease runs out and the job is claimed again (at-least-once).
  * Per key, only the job that became due first may run, and never beside another job of that key.
@@ -88,6 +94,8 @@ export class SqliteJobQueue implements JobQueue {
   private stopping = false;
   private lastPrune = 0;
   private lastReclaim = 0;
+  /** Parts of the queue whose last database write failed (context → when, what), for readiness. */
+  private readonly faults = new Map<string, { at: number; error: unknown }>();
   private readonly stmts: ReturnType<typeof prepareStatements>;
 
   /** Built once (see the constructor): wrapping it per poll cost ~15 µs each time. */
@@ -168,9 +176,10 @@ export class SqliteJobQueue implements JobQueue {
     const batch = this.succeeded.splice(0);
     try {
       this.emitCompleted(this.completeTx.immediate(batch), Date.now());
+      this.recovered('job completion');
     } catch (err) {
       // Stopping must go on (the store still closes); these jobs run again once their leases expire.
-      this.listeners.fault(err, 'job completion');
+      this.fault(err, 'job completion');
     }
   }
 
@@ -261,8 +270,14 @@ export class SqliteJobQueue implements JobQueue {
     this.listeners.onFault(listener);
   }
 
+  /** Throws when the database cannot be read, or while a part of the queue keeps failing (readiness). */
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+    const now = Date.now();
+    for (const [context, { at, error }] of this.faults) {
+      if (now - at > QUEUE_FAULT_HOLD_MS) this.faults.delete(context);
+      else throw new Error(`job queue fault (${context}): ${describeError(error)}`);
+    }
   }
 
   async stop(graceMs = 10_000): Promise<void> {
@@ -280,7 +295,13 @@ export class SqliteJobQueue implements JobQueue {
     // Whatever still runs goes back to the queue now rather than after its lease: the next process
     // (or this one after restart) runs it again; handlers are idempotent.
     for (const id of this.running.keys()) {
-      if (this.db.open) this.stmts.release.run({ id, owner: this.owner, now: Date.now() });
+      if (!this.db.open) break;
+      try {
+        this.stmts.release.run({ id, owner: this.owner, now: Date.now() });
+      } catch (err) {
+        // Stopping goes on: the job stays active under its lease and runs again once the lease runs out.
+        this.fault(err, 'job release');
+      }
     }
   }
 
@@ -307,8 +328,9 @@ export class SqliteJobQueue implements JobQueue {
     if (!this.started || this.stopping || !this.db.open) return;
     try {
       this.claimAndRun();
+      this.recovered('job queue poll');
     } catch (err) {
-      this.listeners.fault(err, 'job queue poll');
+      this.fault(err, 'job queue poll');
     }
     if (this.started && !this.stopping && !this.timer) this.schedule(this.tuning.pollIntervalMs);
   }
@@ -331,6 +353,7 @@ export class SqliteJobQueue implements JobQueue {
       this.succeeded.unshift(...batch);
       throw err;
     }
+    if (batch.length) this.recovered('job completion');
     this.emitCompleted(claimed.completed, Date.now());
     for (const row of claimed.dead) {
       this.listeners.emit({
@@ -341,10 +364,13 @@ export class SqliteJobQueue implements JobQueue {
       });
     }
     for (const row of claimed.rows) {
-      const run = this.run(row).finally(() => {
-        this.running.delete(row.id);
-        this.kick();
-      });
+      // run() reports its own database faults; this catch is for anything else (a row it cannot even read).
+      const run = this.run(row)
+        .catch((err) => this.fault(err, 'job run'))
+        .finally(() => {
+          this.running.delete(row.id);
+          this.kick();
+        });
       this.running.set(row.id, run);
     }
   }
@@ -353,17 +379,7 @@ export class SqliteJobQueue implements JobQueue {
     const job = this.toRecord(row);
     const handler = this.handlers.get(row.name);
     const started = Date.now();
-    const renew = setInterval(
-      () => {
-        if (this.db.open)
-          this.stmts.renew.run({
-            id: row.id,
-            owner: this.owner,
-            leaseUntil: Date.now() + this.tuning.leaseMs,
-          });
-      },
-      Math.max(50, Math.floor(this.tuning.leaseMs / 3)),
-    );
+    const renew = setInterval(() => this.renew(row.id), Math.max(50, Math.floor(this.tuning.leaseMs / 3)));
     renew.unref?.();
     try {
       if (!handler) throw new Error(`no handler for job ${row.name}`);
@@ -375,10 +391,34 @@ export class SqliteJobQueue implements JobQueue {
     } catch (err) {
       clearInterval(renew);
       if (!this.db.open) return;
-      const { permanent, unexpected } = classifyJobError(err);
-      const final = permanent || job.attemptsMade >= job.maxAttempts;
-      const now = Date.now();
-      const after = this.stmts.fail.get({
+      this.recordFailure(row, job, err, started);
+    }
+  }
+
+  /** Extends a running job's lease. A failure is reported, never thrown (this runs in a timer). */
+  private renew(id: string): void {
+    if (!this.db.open) return;
+    try {
+      this.stmts.renew.run({ id, owner: this.owner, leaseUntil: Date.now() + this.tuning.leaseMs });
+      this.recovered('job lease renewal');
+    } catch (err) {
+      // If renewals keep failing the lease runs out and the job may run twice: at-least-once, as after a crash.
+      this.fault(err, 'job lease renewal');
+    }
+  }
+
+  /**
+   * Records a failed attempt: retry after backoff, or dead letter. If the database refuses the write, the
+   * fault is reported and the job stays active under its lease; once that runs out the job is reclaimed and
+   * runs again (or goes dead on its last attempt), as after a crash.
+   */
+  private recordFailure(row: JobRow, job: JobRecord, err: unknown, started: number): void {
+    const { permanent, unexpected } = classifyJobError(err);
+    const final = permanent || job.attemptsMade >= job.maxAttempts;
+    const now = Date.now();
+    let after: JobRow | undefined;
+    try {
+      after = this.stmts.fail.get({
         id: row.id,
         owner: this.owner,
         state: final ? 'dead' : 'waiting',
@@ -386,16 +426,31 @@ export class SqliteJobQueue implements JobQueue {
         finishedAt: final ? now : null,
         error: describeError(err),
       }) as JobRow | undefined;
-      if (after) {
-        this.listeners.emit({
-          type: final ? 'dead' : 'retrying',
-          job: this.toRecord(after),
-          durationMs: now - started,
-          error: err,
-          unexpected,
-        });
-      }
+      this.recovered('job failure');
+    } catch (dbErr) {
+      this.fault(dbErr, 'job failure');
+      return;
     }
+    if (after) {
+      this.listeners.emit({
+        type: final ? 'dead' : 'retrying',
+        job: this.toRecord(after),
+        durationMs: now - started,
+        error: err,
+        unexpected,
+      });
+    }
+  }
+
+  /** A database write of one part of the queue failed: remembered for readiness, reported to onFault. */
+  private fault(err: unknown, context: string): void {
+    this.faults.set(context, { at: Date.now(), error: err });
+    this.listeners.fault(err, context);
+  }
+
+  /** That part of the queue worked again. */
+  private recovered(context: string): void {
+    if (this.faults.size) this.faults.delete(context);
   }
 
   private toRecord(row: JobRow, now = Date.now()): JobRecord {

@@ -39,6 +39,8 @@ export function createEventsStore(config: AppConfig, options: EventsModuleOption
     locks,
     intents,
     async close() {
+      // First: inserts still in their group-commit window are committed, not dropped.
+      await inbox.close();
       await locks.close();
       await queue.close();
       await checkpointer.stop();

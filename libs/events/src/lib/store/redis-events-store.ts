@@ -3,6 +3,7 @@ import { RedisEventInbox } from '../inbox/redis-event-inbox';
 import { BullMqJobQueue } from '../queue/bullmq-job-queue';
 import { redisConnectionOptions } from '../queue/redis-connection';
 import type { EventsStore } from './events-store';
+import type { RedisDurability } from './events-store-options';
 import { RedisKeyedLock } from '../locks/redis-keyed-lock';
 import { RedisIntentLog } from '../intents/redis-intent-log';
 
@@ -15,7 +16,8 @@ export function createRedisEventsStore(
   const connection = redisConnectionOptions(redisUrl);
   const prefix = options.redisPrefix ?? 'aia';
   const queue = new BullMqJobQueue(connection, options.queue, queueName, prefix);
-  const inbox = new RedisEventInbox(connection, prefix);
+  const durability: RedisDurability = options.redisDurability ?? 'none';
+  const inbox = new RedisEventInbox(connection, prefix, { durability });
   const locks = new RedisKeyedLock(connection, prefix);
   const intents = new RedisIntentLog(connection, prefix);
   return {
