@@ -1,16 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CheckoutSummary } from '@aia/contracts';
 import { BraintreePaymentMethodsService } from '@aia/braintree';
-import { JOB_QUEUE, KEYED_LOCK, withKeyedLock } from '@aia/events';
+import { JOB_QUEUE, KEYED_LOCK } from '@aia/events';
 import type { JobQueue, KeyedLock } from '@aia/events';
-import { DomainError, ErrorCode } from '@aia/platform';
 import { cardTokenFor } from '../checkout-links/checkout-ids';
 import type { CheckoutSessionClaims } from '../checkout-links/checkout-links.port';
 import { CUSTOMER_ATTRIBUTE } from '../customer-record/customer-attributes';
 import { CustomerRecordsService } from '../customer-record/customer-records.service';
 import { cardRefused, sessionCompleted, sessionNotFound } from './checkout-errors';
 import { checkoutSummary } from './checkout-state';
-import { COMPLETION_LOCK_TTL_MS, COMPLETION_LOCK_WAIT_MS } from './subscription-initiation.use-case';
+import { withCompletionLock } from './completion-lock';
 
 /** Job the invoice-payment workflow consumes: settle the customer's open invoices with the new card. */
 export const CARD_UPDATED_JOB = 'workflow.card-updated';
@@ -44,17 +43,11 @@ export class CardUpdateUseCase {
   ) {}
 
   execute(command: UpdateCardCommand): Promise<CheckoutSummary> {
-    return withKeyedLock(
+    return withCompletionLock(
       this.lock,
-      `checkout:${command.claims.recordId}`,
-      { ttlMs: COMPLETION_LOCK_TTL_MS, waitMs: COMPLETION_LOCK_WAIT_MS },
+      command.claims.recordId,
+      'Your card is still being saved. Please wait a moment and reload the page.',
       () => this.run(command),
-      () => {
-        throw new DomainError(
-          ErrorCode.CheckoutInProgress,
-          'Your card is still being saved. Please wait a moment and reload the page.',
-        );
-      },
     );
   }
 

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BillingDetails, CheckoutSummary } from '@aia/contracts';
 import { BraintreeCustomersService, BraintreePaymentMethodsService } from '@aia/braintree';
 import type { CustomerSummary } from '@aia/braintree';
-import { KEYED_LOCK, withKeyedLock } from '@aia/events';
+import { KEYED_LOCK } from '@aia/events';
 import type { KeyedLock } from '@aia/events';
-import { APP_CONFIG, DomainError, ErrorCode, UpstreamError } from '@aia/platform';
+import { APP_CONFIG, UpstreamError } from '@aia/platform';
 import type { AppConfig } from '@aia/platform';
 import { ZohoCustomersService, ZohoPlansService, ZohoSubscriptionsService } from '@aia/zoho';
 import type { ZohoCustomer, ZohoSubscription } from '@aia/zoho';
@@ -18,6 +18,7 @@ import { CUSTOMER_ATTRIBUTE, SubscriptionStatus } from '../customer-record/custo
 import type { CustomerRecord } from '../customer-record/customer-record';
 import { CustomerRecordsService } from '../customer-record/customer-records.service';
 import { cardRefused, sessionCompleted, sessionNotFound } from './checkout-errors';
+import { withCompletionLock } from './completion-lock';
 import { checkoutSummary, isSubscribed, planView } from './checkout-state';
 
 export interface CompleteCheckoutCommand {
@@ -27,10 +28,7 @@ export interface CompleteCheckoutCommand {
   billing: BillingDetails;
 }
 
-/** A completion holds its record's lock at most this long (a crashed holder frees it after that). */
-export const COMPLETION_LOCK_TTL_MS = 120_000;
-/** A second submit waits this long for the first to finish, then answers with its outcome. */
-export const COMPLETION_LOCK_WAIT_MS = 30_000;
+export { COMPLETION_LOCK_TTL_MS, COMPLETION_LOCK_WAIT_MS } from './completion-lock';
 
 /** Zoho statuses of a subscription that is still running (reused rather than created again). */
 const LIVE_SUBSCRIPTION = new Set(['live', 'trial', 'future', 'non_renewing', 'unpaid', 'dunning']);
@@ -57,17 +55,11 @@ export class SubscriptionInitiationUseCase {
   ) {}
 
   execute(command: CompleteCheckoutCommand): Promise<CheckoutSummary> {
-    return withKeyedLock(
+    return withCompletionLock(
       this.lock,
-      `checkout:${command.claims.recordId}`,
-      { ttlMs: COMPLETION_LOCK_TTL_MS, waitMs: COMPLETION_LOCK_WAIT_MS },
+      command.claims.recordId,
+      'Your payment is still being processed. Please wait a moment and reload the page.',
       () => this.run(command),
-      () => {
-        throw new DomainError(
-          ErrorCode.CheckoutInProgress,
-          'Your payment is still being processed. Please wait a moment and reload the page.',
-        );
-      },
     );
   }
 
