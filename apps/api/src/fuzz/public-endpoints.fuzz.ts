@@ -29,6 +29,12 @@ const wellFormed = (s: string) =>
       : '\ufffd';
   });
 
+/** Memory the process holds on to: JS heap plus buffers outside it (measure after a GC). */
+const retained = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external + m.arrayBuffers;
+};
+
 const hmac = (secret: string, body: string | Buffer) =>
   createHmac('sha256', secret).update(body).digest('hex');
 
@@ -150,7 +156,7 @@ describe('fuzzing the public endpoints', () => {
           });
         },
       ),
-      { numRuns: runs(0.3) },
+      { numRuns: runs(0.3), endOnFailure: true },
     );
 
     // Valid signatures over hostile payloads: stored and answered 200, or refused 4xx (never 5xx).
@@ -175,7 +181,7 @@ describe('fuzzing the public endpoints', () => {
           });
         },
       ),
-      { numRuns: runs(0.25) },
+      { numRuns: runs(0.25), endOnFailure: true },
     );
 
     // Form bodies, empty and huge bodies, duplicated headers.
@@ -195,7 +201,7 @@ describe('fuzzing the public endpoints', () => {
           });
         },
       ),
-      { numRuns: runs(0.1) },
+      { numRuns: runs(0.1), endOnFailure: true },
     );
     for (const platform of ['attio', 'zoho', 'braintree']) {
       await check({
@@ -238,7 +244,7 @@ describe('fuzzing the public endpoints', () => {
           );
         },
       ),
-      { numRuns: runs(0.2) },
+      { numRuns: runs(0.2), endOnFailure: true },
     );
     await fc.assert(
       fc.asyncProperty(
@@ -262,7 +268,7 @@ describe('fuzzing the public endpoints', () => {
           });
         },
       ),
-      { numRuns: runs(0.15) },
+      { numRuns: runs(0.15), endOnFailure: true },
     );
   }
 
@@ -271,6 +277,7 @@ describe('fuzzing the public endpoints', () => {
     await allFamilies(0.02);
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
+    const retainedBefore = retained();
     await allFamilies(1);
 
     // The process still answers normally.
@@ -284,8 +291,11 @@ describe('fuzzing the public endpoints', () => {
     global.gc?.();
     const growthMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
     process.stdout.write(
-      `fuzz: ${[...statuses.values()].reduce((a, b) => a + b, 0)} requests, RSS growth ${growthMb.toFixed(1)} MB\n`,
+      `fuzz: ${[...statuses.values()].reduce((a, b) => a + b, 0)} requests, RSS growth ${growthMb.toFixed(1)} MB, retained growth ${((retained() - retainedBefore) / 1048576).toFixed(1)} MB\n`,
     );
-    expect(growthMb).toBeLessThan(MEMORY_GROWTH_LIMIT_MB);
+    // Asserted on what the process retains (JS heap + external buffers after GC): RSS also keeps pages the
+    // allocator was freed but has not returned (it swung 35–201 MB between identical runs with 1.9 MB of heap
+    // growth), so RSS is printed above, not asserted.
+    expect((retained() - retainedBefore) / 1048576).toBeLessThan(MEMORY_GROWTH_LIMIT_MB);
   });
 });
