@@ -1,1 +1,2 @@
 export * from './lib/checkout.contracts';
+export * from './lib/ops.contracts';

@@ -34,7 +34,7 @@ export class EventsMetrics {
       () =>
         new Counter({
           name: 'events_webhooks_total',
-          help: 'Webhooks answered, by platform and outcome (stored, duplicate, ignored, draining)',
+          help: 'Webhooks answered, by platform and outcome (stored, duplicate, ignored, draining, not_durable)',
           labelNames: ['platform', 'outcome'],
           registers,
         }),
