@@ -11,6 +11,7 @@ import type {
   AttioQuery,
   AttioRecord,
   AttioSelectOption,
+  AttioSelf,
   AttioValuesInput,
   AttioWebhook,
   AttioWebhookSubscription,
@@ -302,6 +303,19 @@ export class AttioClient {
       if (err instanceof UpstreamError && err.kind === 'not_found') return;
       throw err;
     }
+  }
+
+  // ---- token ---------------------------------------------------------------------------------------
+
+  /**
+   * Identify (`GET /v2/self`): whether the token is active, its workspace and its scopes. A cheap
+   * authenticated read: an unknown token is a 401 (`auth` UpstreamError).
+   * https://docs.attio.com/rest-api/endpoint-reference/meta/identify
+   */
+  identify(): Promise<AttioSelf> {
+    return this.policy.read('self.identify', (signal) =>
+      this.send<AttioSelf>('self.identify', 'GET', 'self', signal),
+    );
   }
 
   // ---- transport ----------------------------------------------------------------------------------

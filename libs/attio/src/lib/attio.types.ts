@@ -141,6 +141,27 @@ export interface AttioCreatedWebhook extends AttioWebhook {
   secret: string;
 }
 
+/**
+ * `GET /v2/self` (Identify): the token, its workspace and scopes, at the top level of the answer
+ * (https://docs.attio.com/rest-api/endpoint-reference/meta/identify; attio-ts-sdk `GetV2SelfResponses`).
+ * An inactive token is answered `{active: false}` and nothing else.
+ */
+export type AttioSelf =
+  | { active: false }
+  | {
+      active: true;
+      /** Space-separated, e.g. `record_permission:read-write object_configuration:read`. */
+      scope: string;
+      client_id: string;
+      token_type: 'Bearer';
+      exp: number | null;
+      iat: number;
+      workspace_id: string;
+      workspace_name: string;
+      workspace_slug: string;
+      authorized_by_workspace_member_id: string;
+    };
+
 export interface AttioQuery {
   filter?: Record<string, unknown>;
   sorts?: Array<{ attribute: string; direction: 'asc' | 'desc'; field?: string }>;

@@ -9,6 +9,21 @@ export const API_TOKEN_ACTOR: Actor = { type: 'api-token', id: '5c6e1ad3-1a0c-4e
 
 type Params = Record<string, string>;
 
+/**
+ * What `GET /v2/self` reports for the sandbox token: every scope the emulated endpoints need (attio-ts-sdk
+ * `sdk.gen.ts` "Required scopes"), as a space-separated list like Attio's.
+ */
+export const ATTIO_SANDBOX_TOKEN_SCOPES = [
+  'record_permission:read-write',
+  'object_configuration:read-write',
+  'note:read-write',
+  'webhook:read-write',
+] as const;
+
+/** The sandbox token's (made-up, fixed) OAuth app id and the member who "authorised" it. */
+const SANDBOX_CLIENT_ID = '7f3c1a52-9d4e-4b7a-8c21-5e6f0a1b0001';
+const SANDBOX_AUTHORISED_BY = '0b5c3a8e-2f7d-4c61-9e1a-6d2f4b8c0001';
+
 function publicAttribute(a: AttributeModel) {
   const { options: _options, statuses: _statuses, ...rest } = a;
   return rest;
@@ -38,6 +53,27 @@ export function registerAttioRoutes(
 ): void {
   // Lists are not emulated: `/v2/lists/…` falls through to the not-found handler.
   const objectTarget = (p: Params) => state.object(p['object']);
+  const issuedAt = Math.floor(state.now().getTime() / 1000);
+
+  // Identify (https://docs.attio.com/rest-api/endpoint-reference/meta/identify): the token, its workspace
+  // and scopes, at the top level (no `data` envelope; attio-ts-sdk `GetV2SelfResponses`). Only the sandbox
+  // token gets this far (any other is a 401 in the onRequest hook), so it is always active.
+  app.get('/v2/self', async () => ({
+    active: true,
+    scope: ATTIO_SANDBOX_TOKEN_SCOPES.join(' '),
+    client_id: SANDBOX_CLIENT_ID,
+    token_type: 'Bearer',
+    exp: null,
+    iat: issuedAt,
+    sub: state.workspaceId,
+    aud: SANDBOX_CLIENT_ID,
+    iss: 'attio.com',
+    authorized_by_workspace_member_id: SANDBOX_AUTHORISED_BY,
+    workspace_id: state.workspaceId,
+    workspace_name: 'Sandbox workspace',
+    workspace_slug: 'sandbox',
+    workspace_logo_url: null,
+  }));
 
   app.get('/v2/objects', async () => ({ data: state.objects }));
   app.get<{ Params: Params }>('/v2/objects/:object', async (req) => ({

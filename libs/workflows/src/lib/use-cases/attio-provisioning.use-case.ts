@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AttioClient } from '@aia/attio';
-import type { AttioWebhookSubscription } from '@aia/attio';
+import type { AttioAttributeInput, AttioWebhook, AttioWebhookSubscription } from '@aia/attio';
 import { APP_CONFIG } from '@aia/platform';
 import type { AppConfig } from '@aia/platform';
 import { ZohoPlansService } from '@aia/zoho';
@@ -8,9 +8,27 @@ import { CUSTOMER_ATTRIBUTES } from '../customer-record/customer-attributes';
 import type { CustomerAttributeSpec } from '../customer-record/customer-attributes';
 
 export type ProvisioningChange =
-  | { kind: 'attribute'; slug: string; type: string }
+  | { kind: 'attribute'; slug: string; type: string; input: AttioAttributeInput }
   | { kind: 'option'; attribute: string; title: string }
-  | { kind: 'webhook'; targetUrl: string };
+  | {
+      kind: 'webhook';
+      targetUrl: string;
+      eventTypes: string[];
+      /** Webhooks to this URL deleted once the new one exists (`recreateWebhook`: the secret was lost). */
+      replaces: string[];
+    };
+
+/** What `plan()` found: the changes `apply()` would make, and the state of the webhook to this API. */
+export interface ProvisioningPlan {
+  object: string;
+  /** In the order they are applied (an attribute before its options). */
+  changes: ProvisioningChange[];
+  webhook: {
+    targetUrl: string;
+    /** A live (active or degraded) webhook already pointing at targetUrl, kept unless recreated. */
+    existing?: { id: string; status: AttioWebhook['status']; missingEventTypes: string[] };
+  };
+}
 
 export interface ProvisioningResult {
   /** What was missing (and, unless dry run, was created), in the order it is applied. */
@@ -18,6 +36,7 @@ export interface ProvisioningResult {
   applied: boolean;
   /** The new webhook's signing secret: shown once by Attio; store it as ATTIO_WEBHOOK_SECRET. */
   webhookSecret?: string;
+  webhookId?: string;
 }
 
 /** The record events the workflows react to (trigger, and later plan/cancel/detail changes). */
@@ -28,8 +47,9 @@ export const ATTIO_WEBHOOK_SUBSCRIPTIONS: AttioWebhookSubscription[] = [
 
 /**
  * Makes the Attio workspace ready: every attribute of CUSTOMER_ATTRIBUTES on ATTIO_OBJECT, their select
- * options (subscription_plan: one per active Zoho plan code), and a webhook to this API. Only adds what is
- * missing, so running it again changes nothing. `dryRun` reports the changes without making them.
+ * options (subscription_plan: one per active Zoho plan code), and a webhook to this API. `plan()` reads and
+ * lists what is missing; `apply(plan)` creates it. Only what is missing is added, so running it again
+ * changes nothing. `execute()` is both (or only the plan with `dryRun`).
  */
 @Injectable()
 export class AttioProvisioningUseCase {
@@ -46,9 +66,19 @@ export class AttioProvisioningUseCase {
   }
 
   async execute(options: { dryRun?: boolean } = {}): Promise<ProvisioningResult> {
+    const plan = await this.plan();
+    if (options.dryRun) return { changes: plan.changes, applied: false };
+    return this.apply(plan);
+  }
+
+  /**
+   * Reads the workspace (attributes, options, webhooks) and the active Zoho plans; changes nothing.
+   * `recreateWebhook`: plan a new webhook to this API even if one exists (its secret was lost; Attio shows a
+   * secret only in the create answer and in the developer settings of the token's integration).
+   */
+  async plan(options: { recreateWebhook?: boolean } = {}): Promise<ProvisioningPlan> {
     const object = this.config.attio.object;
     const changes: ProvisioningChange[] = [];
-    const apply = !options.dryRun;
     const existing = new Set((await this.attio.listAttributes(object)).map((a) => a.api_slug));
     let planCodes: string[] | undefined;
 
@@ -58,35 +88,74 @@ export class AttioProvisioningUseCase {
     ]) {
       const slug = spec.input.api_slug;
       const isNew = !existing.has(slug);
-      if (isNew) {
-        changes.push({ kind: 'attribute', slug, type: spec.input.type });
-        if (apply) await this.attio.createAttribute(object, spec.input);
-      }
+      if (isNew) changes.push({ kind: 'attribute', slug, type: spec.input.type, input: spec.input });
       if (!spec.options) continue;
       const wanted =
         spec.options === 'plans'
           ? (planCodes ??= (await this.plans.list({ status: 'ACTIVE' })).map((p) => p.plan_code))
           : spec.options;
+      // Archived options count as present: adding the same title again would clash with them.
       const have = new Set(
-        isNew && !apply ? [] : (await this.attio.listSelectOptions(object, slug)).map((o) => o.title),
+        isNew ? [] : (await this.attio.listSelectOptions(object, slug)).map((o) => o.title),
       );
       for (const title of wanted) {
-        if (have.has(title)) continue;
-        changes.push({ kind: 'option', attribute: slug, title });
-        if (apply) await this.attio.createSelectOption(object, slug, title);
+        if (!have.has(title)) changes.push({ kind: 'option', attribute: slug, title });
       }
     }
 
     const targetUrl = this.webhookTargetUrl();
-    const webhooks = await this.attio.listWebhooks();
-    let webhookSecret: string | undefined;
-    if (!webhooks.some((w) => w.target_url === targetUrl && w.status !== 'inactive')) {
-      changes.push({ kind: 'webhook', targetUrl });
-      if (apply)
-        webhookSecret = (await this.attio.createWebhook(targetUrl, ATTIO_WEBHOOK_SUBSCRIPTIONS)).secret;
+    const eventTypes = ATTIO_WEBHOOK_SUBSCRIPTIONS.map((s) => s.event_type);
+    const live = (await this.attio.listWebhooks()).filter(
+      (w) => w.target_url === targetUrl && w.status !== 'inactive',
+    );
+    const current = live[0];
+    const plan: ProvisioningPlan = { object, changes, webhook: { targetUrl } };
+    if (current) {
+      const subscribed = new Set(current.subscriptions.map((s) => s.event_type));
+      plan.webhook.existing = {
+        id: current.id.webhook_id,
+        status: current.status,
+        missingEventTypes: eventTypes.filter((t) => !subscribed.has(t)),
+      };
     }
-    if (apply && changes.length) this.logger.log(`Attio provisioned: ${describeChanges(changes)}`);
-    return { changes, applied: apply, webhookSecret };
+    if (!current || options.recreateWebhook) {
+      changes.push({
+        kind: 'webhook',
+        targetUrl,
+        eventTypes,
+        replaces: options.recreateWebhook ? live.map((w) => w.id.webhook_id) : [],
+      });
+    }
+    return plan;
+  }
+
+  /**
+   * Makes the planned changes in order. `onChange` is called after each one (progress output). A webhook
+   * being replaced is deleted only after its successor exists, so no event goes undelivered in between.
+   */
+  async apply(
+    plan: ProvisioningPlan,
+    options: { onChange?: (change: ProvisioningChange) => void } = {},
+  ): Promise<ProvisioningResult> {
+    const result: ProvisioningResult = { changes: plan.changes, applied: true };
+    for (const change of plan.changes) {
+      if (change.kind === 'attribute') {
+        await this.attio.createAttribute(plan.object, change.input);
+      } else if (change.kind === 'option') {
+        await this.attio.createSelectOption(plan.object, change.attribute, change.title);
+      } else {
+        const created = await this.attio.createWebhook(
+          change.targetUrl,
+          ATTIO_WEBHOOK_SUBSCRIPTIONS.filter((s) => change.eventTypes.includes(s.event_type)),
+        );
+        result.webhookSecret = created.secret;
+        result.webhookId = created.id.webhook_id;
+        for (const id of change.replaces) await this.attio.deleteWebhook(id);
+      }
+      options.onChange?.(change);
+    }
+    if (plan.changes.length) this.logger.log(`Attio provisioned: ${describeChanges(plan.changes)}`);
+    return result;
   }
 }
 
@@ -102,15 +171,21 @@ function billingEmailAttribute(slug: string): CustomerAttributeSpec {
   };
 }
 
+/** One change in words, e.g. `attribute zoho_customer_id (text, unique)`. */
+export function describeChange(c: ProvisioningChange): string {
+  switch (c.kind) {
+    case 'attribute':
+      return `attribute ${c.slug} (${c.type}${c.input.is_unique ? ', unique' : ''})`;
+    case 'option':
+      return `option ${c.attribute}=${c.title}`;
+    case 'webhook':
+      return `webhook → ${c.targetUrl} (${c.eventTypes.join(', ')})${
+        c.replaces.length ? `, replacing ${c.replaces.join(', ')}` : ''
+      }`;
+  }
+}
+
 export function describeChanges(changes: ProvisioningChange[]): string {
   if (!changes.length) return 'nothing to change';
-  return changes
-    .map((c) =>
-      c.kind === 'attribute'
-        ? `attribute ${c.slug} (${c.type})`
-        : c.kind === 'option'
-          ? `option ${c.attribute}=${c.title}`
-          : `webhook → ${c.targetUrl}`,
-    )
-    .join(', ');
+  return changes.map(describeChange).join(', ');
 }
