@@ -13,6 +13,24 @@ const mode = env.INTEGRATION_MODE ?? 'sandbox';
 const port = Number(env.PORT ?? 3000);
 const apiUrl = env.PUBLIC_API_URL ?? `http://localhost:${port}`;
 const checkoutUrl = 'http://localhost:4200';
+// The emulators listen where the API's configuration points (apps/sandbox/src/sandbox-config.ts does the
+// same): a loopback http URL with a port in .env moves them; anything else leaves the sandbox default.
+const emulatorUrl = (name, fallback) => {
+  const raw = mode === 'sandbox' ? env[name] : undefined;
+  if (!raw) return fallback;
+  try {
+    const u = new URL(raw);
+    const local = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+    return u.protocol === 'http:' && u.port && local ? raw.replace(/\/$/, '') : fallback;
+  } catch {
+    return fallback;
+  }
+};
+const emulators = {
+  attio: emulatorUrl('ATTIO_API_URL', 'http://127.0.0.1:4010/v2'),
+  zoho: emulatorUrl('ZOHO_API_URL', 'http://127.0.0.1:4020/billing/v1'),
+  braintree: emulatorUrl('BRAINTREE_GATEWAY_URL', 'http://127.0.0.1:4030'),
+};
 const children = [];
 let stopping = false;
 
@@ -103,12 +121,15 @@ const started = Date.now();
 build();
 const urls = [];
 if (mode === 'sandbox' || sandboxOnly) {
-  run('sandbox', process.execPath, ['dist/apps/sandbox/main.js'], { SANDBOX_API_URL: apiUrl });
-  await waitFor('sandbox', 'http://127.0.0.1:4030/__sandbox/clock');
+  // Same environment as the API (.env merged with the process environment): the sandbox reads the ports,
+  // PUBLIC_API_URL (webhook target; SANDBOX_API_URL overrides), webhook secrets and credentials from it, and
+  // prints which values came from the configuration and which are sandbox defaults.
+  run('sandbox', process.execPath, ['dist/apps/sandbox/main.js']);
+  await waitFor('sandbox', `${emulators.braintree}/__sandbox/clock`);
   urls.push(
-    ['Attio emulator', 'http://127.0.0.1:4010/v2'],
-    ['Zoho emulator', 'http://127.0.0.1:4020/billing/v1'],
-    ['Braintree emulator', 'http://127.0.0.1:4030'],
+    ['Attio emulator', emulators.attio],
+    ['Zoho emulator', emulators.zoho],
+    ['Braintree emulator', emulators.braintree],
   );
 }
 if (!sandboxOnly) {

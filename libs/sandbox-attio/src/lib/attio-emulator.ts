@@ -18,6 +18,8 @@ export const SANDBOX_MEMBER_ACTOR: Actor = {
 export interface AttioEmulatorOptions {
   /** JSON file to persist state to (in memory only when unset). */
   dataFile?: string;
+  /** The API token accepted (default ATTIO_SANDBOX_TOKEN); apps/sandbox passes ATTIO_API_TOKEN when set. */
+  apiToken?: string;
   /** Documented limits: 100 reads/s, 25 writes/s (https://docs.attio.com/rest-api/guides/rate-limiting). */
   readsPerSecond?: number;
   writesPerSecond?: number;
@@ -84,6 +86,7 @@ export function createAttioEmulator(options: AttioEmulatorOptions = {}): AttioEm
   const persist = () => store.scheduleSave(() => state.snapshot());
   let quiet = false;
   const webhookWindowMs = options.webhookBatchWindowMs ?? 0;
+  const apiToken = options.apiToken ?? ATTIO_SANDBOX_TOKEN;
   const webhooks = new AttioWebhookBatcher(server.webhooks, () => state.webhooks, webhookWindowMs);
   const onChange = (change: RecordChange) => {
     if (!quiet) webhooks.deliver(eventFromChange(change));
@@ -104,7 +107,7 @@ export function createAttioEmulator(options: AttioEmulatorOptions = {}): AttioEm
 
   app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (!req.url.startsWith('/v2/')) return done();
-    if (bearerToken(req) !== ATTIO_SANDBOX_TOKEN) {
+    if (bearerToken(req) !== apiToken) {
       sendAttioError(reply, unauthorized());
       return;
     }

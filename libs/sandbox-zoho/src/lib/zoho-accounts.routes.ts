@@ -7,8 +7,17 @@ export const SANDBOX_ZOHO_CREDENTIALS = {
   organizationId: '10000001',
 } as const;
 
+/** Credentials an emulator accepts (default SANDBOX_ZOHO_CREDENTIALS; apps/sandbox passes the configured ones). */
+export interface ZohoEmulatorCredentials {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  organizationId: string;
+}
+
 export interface AccountsRouteDeps {
   issueAccessToken: () => { token: string; ttlSeconds: number };
+  credentials?: ZohoEmulatorCredentials;
 }
 
 /** Reads OAuth parameters from the query string, a form body or a JSON body (Zoho accepts the first two). */
@@ -35,13 +44,14 @@ function oauthParams(req: FastifyRequest): Record<string, string> {
 export function registerAccountsRoutes(app: FastifyInstance, deps: AccountsRouteDeps): void {
   app.post('/oauth/v2/token', async (req) => {
     const p = oauthParams(req);
+    const credentials = deps.credentials ?? SANDBOX_ZOHO_CREDENTIALS;
     if (p['grant_type'] !== 'refresh_token') {
       // Only the refresh-token grant is emulated (no browser consent step in a sandbox).
       return { error: 'unsupported_grant_type' };
     }
-    if (p['client_id'] !== SANDBOX_ZOHO_CREDENTIALS.clientId) return { error: 'invalid_client' };
-    if (p['client_secret'] !== SANDBOX_ZOHO_CREDENTIALS.clientSecret) return { error: 'invalid_client' };
-    if (p['refresh_token'] !== SANDBOX_ZOHO_CREDENTIALS.refreshToken) return { error: 'invalid_code' };
+    if (p['client_id'] !== credentials.clientId) return { error: 'invalid_client' };
+    if (p['client_secret'] !== credentials.clientSecret) return { error: 'invalid_client' };
+    if (p['refresh_token'] !== credentials.refreshToken) return { error: 'invalid_code' };
     const { token, ttlSeconds } = deps.issueAccessToken();
     const host = req.headers.host ?? '127.0.0.1';
     return {

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { CONTROL_PREFIX, EmulatorServer, JsonFileStore, RunningEmulator } from '@aia/sandbox-kit';
-import { registerAccountsRoutes, SANDBOX_ZOHO_CREDENTIALS } from './zoho-accounts.routes';
+import {
+  registerAccountsRoutes,
+  SANDBOX_ZOHO_CREDENTIALS,
+  ZohoEmulatorCredentials,
+} from './zoho-accounts.routes';
 import { ZohoBillingDeps, ZohoBillingService, ZohoEventType } from './zoho-billing.service';
 import { registerBillingRoutes } from './zoho-billing.routes';
 import { ZohoCustomerUpdates } from './zoho-customer-update';
@@ -16,6 +20,8 @@ export interface ZohoEmulatorOptions {
   dataFile?: string;
   webhookUrl?: string;
   webhookSecret?: string;
+  /** OAuth client, refresh token and organization id accepted (default SANDBOX_ZOHO_CREDENTIALS). */
+  credentials?: ZohoEmulatorCredentials;
   /** Per-organization budget; Zoho Billing's real figure is UNCONFIRMED (default 100, like Zoho Books). */
   requestsPerMinute?: number;
   /** Zoho documents 3600 s; tests shorten it. */
@@ -49,7 +55,7 @@ export interface ZohoEmulator {
   readonly billing: ZohoBillingService;
   /** Plan changes, reactivation and scheduled changes of subscriptions. */
   readonly subscriptionChanges: ZohoSubscriptionChanges;
-  readonly credentials: typeof SANDBOX_ZOHO_CREDENTIALS;
+  readonly credentials: ZohoEmulatorCredentials;
   listen(port?: number, host?: string): Promise<RunningEmulator>;
   close(): Promise<void>;
   /** A valid access token without the OAuth round trip (for tests of other modules). */
@@ -78,6 +84,7 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
     },
   });
   const state = new ZohoState();
+  const credentials: ZohoEmulatorCredentials = options.credentials ?? SANDBOX_ZOHO_CREDENTIALS;
   const store = new JsonFileStore<ZohoSnapshot>(options.dataFile);
   const now = () => server.clock.now();
   let requestsPerMinute = options.requestsPerMinute ?? 100;
@@ -139,13 +146,16 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
     return token;
   };
 
-  registerAccountsRoutes(server.app, { issueAccessToken: () => ({ token: issueAccessToken(), ttlSeconds }) });
+  registerAccountsRoutes(server.app, {
+    issueAccessToken: () => ({ token: issueAccessToken(), ttlSeconds }),
+    credentials,
+  });
   registerBillingRoutes(server.app, {
     billing,
     changes: subscriptionChanges,
     customerUpdates,
     state,
-    organizationId: SANDBOX_ZOHO_CREDENTIALS.organizationId,
+    organizationId: credentials.organizationId,
     now,
     requestsPerMinute: () => requestsPerMinute,
   });
@@ -223,7 +233,7 @@ export function createZohoEmulator(options: ZohoEmulatorOptions = {}): ZohoEmula
     state,
     billing,
     subscriptionChanges,
-    credentials: SANDBOX_ZOHO_CREDENTIALS,
+    credentials,
     listen: (port, host) => server.listen(port, host),
     close: async () => {
       store.flush(() => state.snapshot(server.clock.offset));
