@@ -20,12 +20,15 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(env: Record<string, string>): {
+function run(
+  env: Record<string, string>,
+  args: string[] = [],
+): {
   child: ReturnType<typeof spawn>;
   output: () => string;
   exit: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, [bundle], {
+  const child = spawn(process.execPath, [bundle, ...args], {
     cwd: root,
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -68,6 +71,19 @@ describe('API process', () => {
     expect(proc.output()).toContain('PORT:');
   });
 
+  it('refuses a bad --role before reading the config', async () => {
+    const proc = run({}, ['--role', 'api']);
+    expect(await proc.exit).toBe(1);
+    expect(proc.output()).toContain('--role must be one of web, worker, all (got "api")');
+  });
+
+  it('refuses web or worker without REDIS_URL (--role overrides APP_ROLE)', async () => {
+    const proc = run({ APP_ROLE: 'all' }, ['--role=worker']);
+    expect(await proc.exit).toBe(1);
+    expect(proc.output()).toContain('APP_ROLE: worker needs REDIS_URL');
+    expect(proc.output()).toContain('use APP_ROLE=all, or set REDIS_URL');
+  });
+
   it('starts in sandbox mode and answers /health/ready', async () => {
     const port = await freePort();
     const proc = run({ PORT: String(port) });
@@ -81,6 +97,10 @@ describe('API process', () => {
         );
       }
       expect(status).toBe(200);
+      const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as {
+        info: { process?: { role: string } };
+      };
+      expect(ready.info.process?.role).toBe('all');
       // The bundle carries a trimmed class-validator (tools/build-node-app.mjs): validation must still bite.
       const bad = await fetch(`http://127.0.0.1:${port}/admin/events?limit=1000&bogus=1`, {
         headers: { authorization: 'Bearer sandbox-admin-token' },

@@ -1,3 +1,5 @@
+export * from './lib/admin/admin-platforms.controller';
+export * from './lib/admin/admin-token.guard';
 export * from './lib/config/app-config';
 export * from './lib/config/app-config.module';
 export * from './lib/config/app-config.schema';

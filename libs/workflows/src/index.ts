@@ -29,6 +29,8 @@ export * from './lib/reconciliation/reconciliation.types';
 export * from './lib/reconciliation/reconciliation.use-case';
 export * from './lib/reconciliation/reconciliation-table';
 export * from './lib/reconciliation/admin-reconciliation.controller';
+export * from './lib/ops/recent-payments.use-case';
+export * from './lib/ops/admin-payments.controller';
 export * from './lib/subscription-changes/plan-change.use-case';
 export * from './lib/subscription-changes/cancel-subscription.use-case';
 export * from './lib/subscription-changes/reactivate-subscription.use-case';

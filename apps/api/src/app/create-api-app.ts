@@ -1,11 +1,11 @@
-import { AppConfig, configureHttpApp, fastifyAdapterOptions } from '@aia/platform';
+import { AppConfig, configureHttpApp, fastifyAdapterOptions, servesHttpApi } from '@aia/platform';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppModuleOverrides } from './app.module';
 
-/** Builds the API exactly as production runs it; main.ts, the flow tests and the benchmarks use this. */
+/** Builds the API exactly as production runs it, for the configured role (AppModule); main.ts, the flow tests and the benchmarks use this. */
 export async function createApiApp(
   config: AppConfig,
   overrides: AppModuleOverrides = {},
@@ -16,6 +16,7 @@ export async function createApiApp(
     { rawBody: true, bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  await configureHttpApp(app, config);
+  // A worker (APP_ROLE worker) serves health and metrics only: no API to document at /docs.
+  await configureHttpApp(app, config, { swagger: servesHttpApi(config.role) });
   return app;
 }

@@ -58,7 +58,10 @@ export async function runReconcile(
     return 2;
   }
   const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot(config, { events: { workers: false }, workflows: { provisionOnStart: false } }),
+    AppModule.forRoot(config, {
+      events: { workers: false },
+      workflows: { workers: false, provisionOnStart: false },
+    }),
     { logger: false },
   );
   try {

@@ -120,7 +120,7 @@ export async function runSetup(
     AppModule.forRoot(config, {
       ...options.overrides,
       events: { ...options.overrides?.events, workers: false },
-      workflows: { provisionOnStart: false },
+      workflows: { workers: false, provisionOnStart: false },
     }),
     { logger: false },
   );

@@ -184,6 +184,21 @@ export class BraintreeTransactionsService {
     );
   }
 
+  /**
+   * Sales (no refunds/credits) created in [createdSince, createdBefore], any status, newest first — the ops
+   * page's payments view. One search through the read policy with the SDK's `type().is('sale')` and the
+   * `createdAt().min/max` range (braintree transaction_search.js).
+   */
+  searchSales(query: { createdSince: Date; createdBefore: Date }): Promise<TransactionSummary[]> {
+    return this.policy.read('transaction.search', () =>
+      this.streamSearch((s) => {
+        s.type().is('sale');
+        s.createdAt().min(query.createdSince);
+        s.createdAt().max(query.createdBefore);
+      }, transactionSummary),
+    );
+  }
+
   /** Voids an authorized or submitted-for-settlement transaction; after an ambiguous failure it checks first. */
   void(id: string): Promise<BraintreeOutcome<TransactionSummary>> {
     return this.policy.write(

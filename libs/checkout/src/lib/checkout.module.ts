@@ -13,12 +13,20 @@ import { CheckoutTokenService } from './sessions/checkout-token.service';
  */
 @Module({})
 export class CheckoutModule {
-  static forRoot(options: { throttlers?: ReturnType<typeof checkoutThrottlers> } = {}): DynamicModule {
+  /**
+   * `http: false` (APP_ROLE worker): only the signed sessions and CHECKOUT_LINKS, which the workflows use
+   * to send links from jobs; no route and no rate limiter.
+   */
+  static forRoot(
+    options: { throttlers?: ReturnType<typeof checkoutThrottlers>; http?: boolean } = {},
+  ): DynamicModule {
+    const http = options.http !== false;
     return {
       module: CheckoutModule,
       global: true,
-      imports: [ThrottlerModule.forRoot(options.throttlers ?? checkoutThrottlers())],
-      controllers: [CheckoutController, AdminCheckoutSessionsController],
+      imports: http ? [ThrottlerModule.forRoot(options.throttlers ?? checkoutThrottlers())] : [],
+      // Every HTTP route of checkout (public endpoints and the admin link endpoint): web and all only.
+      controllers: http ? [CheckoutController, AdminCheckoutSessionsController] : [],
       providers: [CheckoutTokenService, { provide: CHECKOUT_LINKS, useExisting: CheckoutTokenService }],
       exports: [CheckoutTokenService, CHECKOUT_LINKS],
     };

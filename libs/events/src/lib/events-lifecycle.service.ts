@@ -17,7 +17,8 @@ import type { EventsStore } from './store/events-store';
 
 /**
  * Start: workers run once every module registered its handlers (bootstrap), stored-but-unqueued
- * events are queued, and the retention sweep starts deleting finished events past their age.
+ * events are queued, and the retention sweep starts deleting finished events past their age (the last
+ * three only with `workers`; an ingest-only process stores and queues webhooks, nothing else).
  * Stop (SIGTERM via enableShutdownHooks): webhooks answer 503 at once, the retention sweep stops,
  * running jobs get the grace period, then the store closes after the HTTP server.
  */
@@ -43,15 +44,21 @@ export class EventsLifecycle implements OnApplicationBootstrap, OnModuleDestroy,
   async onApplicationBootstrap(): Promise<void> {
     this.readiness?.register('events', () => this.health.isHealthy('events'));
     this.processor.attach();
-    if (this.options.workers !== false) await this.store.queue.start();
-    const sweep = this.options.sweep ?? DEFAULT_SWEEP;
-    await this.ingest.sweep(0);
-    this.sweepTimer = setInterval(() => void this.ingest.sweep(sweep.minAgeMs), sweep.intervalMs);
-    this.sweepTimer.unref();
-    this.startRetention();
-    this.logger.log(
-      `event pipeline started (${this.store.queue.kind}, workers ${this.options.workers !== false ? 'on' : 'off'})`,
-    );
+    const workers = this.options.workers !== false;
+    if (workers) {
+      await this.store.queue.start();
+      // The re-queue sweep and the retention sweep run where jobs run (APP_ROLE worker and all), not in an
+      // ingest-only process (web, the reconcile CLI). Both work on the shared store, so any one process may
+      // run them; a queued job helps only where a worker takes it, and the deployment always has workers
+      // when it has jobs. Several workers running them at once is safe: the sweep's job ids dedupe, the
+      // retention deletes only events unchanged since it read them.
+      const sweep = this.options.sweep ?? DEFAULT_SWEEP;
+      await this.ingest.sweep(0);
+      this.sweepTimer = setInterval(() => void this.ingest.sweep(sweep.minAgeMs), sweep.intervalMs);
+      this.sweepTimer.unref();
+      this.startRetention();
+    }
+    this.logger.log(`event pipeline started (${this.store.queue.kind}, workers ${workers ? 'on' : 'off'})`);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { AlertTuning } from './alerts/alert.service';
+import type { RedisDurability } from './inbox/redis-aof-durability';
 import { DEFAULT_QUEUE_TUNING } from './queue/job-queue';
 import type { QueueTuning } from './queue/job-queue';
 
@@ -9,7 +10,11 @@ export interface EventsModuleOptions {
   alerts?: Partial<AlertTuning>;
   /** 'auto' (default): BullMQ + Redis inbox when AppConfig.redisUrl is set, else the embedded SQLite store. */
   backend?: 'auto' | 'sqlite' | 'redis';
-  /** Run workers in this process (default true); an ingest-only instance sets false. */
+  /**
+   * Run workers in this process (default true): job processing, and the loops that belong to the processes
+   * that process jobs: the re-queue sweep and the retention sweep. false = an ingest-only process (APP_ROLE
+   * web, the reconcile CLI): it still stores webhooks and queues their jobs.
+   */
   workers?: boolean;
   /** How long shutdown waits for running jobs before handing them back to the queue. */
   shutdownGraceMs?: number;
@@ -21,6 +26,14 @@ export interface EventsModuleOptions {
   metricsRegistry?: Registry;
   /** Redis key prefix (BullMQ queue prefix and inbox keys); default 'aia'. */
   redisPrefix?: string;
+  /**
+   * Redis backend only (apps/api sets it from REDIS_DURABILITY). 'none' (default, REDIS_DURABILITY=aof): a
+   * webhook is acknowledged once Redis has it in memory; what a Redis crash can lose then depends on its
+   * persistence (AOF `appendfsync everysec`: up to ~1 s of writes). 'waitaof': acknowledged only after
+   * `WAITAOF 1 0` confirms the AOF fsync of the inbox write (Redis >= 7.2 with appendonly on; on any other
+   * server every webhook is refused with a clear error and readiness is down). docs/events.md, "Durability".
+   */
+  redisDurability?: RedisDurability;
 }
 
 export interface EventRetention {
@@ -36,6 +49,11 @@ export interface EventRetention {
 }
 
 export interface EventsModuleAsyncOptions {
+  /**
+   * Serve the pipeline's admin API (default true); a worker-only process (APP_ROLE worker) sets false. Here,
+   * not in EventsModuleOptions: the routes are fixed when the module is built, before any factory runs.
+   */
+  http?: boolean;
   imports?: ModuleMetadata['imports'];
   inject?: Array<InjectionToken | OptionalFactoryDependency>;
   useFactory?: (...args: never[]) => EventsModuleOptions | Promise<EventsModuleOptions>;

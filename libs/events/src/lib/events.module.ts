@@ -33,6 +33,7 @@ import { JOB_QUEUE } from './queue/job-queue';
 @Module({})
 export class EventsModule {
   static forRootAsync(async: EventsModuleAsyncOptions = {}): DynamicModule {
+    const http = async.http !== false;
     const optionsProvider: Provider = async.useFactory
       ? { provide: EVENTS_OPTIONS, useFactory: async.useFactory, inject: async.inject ?? [] }
       : { provide: EVENTS_OPTIONS, useValue: {} };
@@ -72,7 +73,8 @@ export class EventsModule {
       module: EventsModule,
       global: true,
       imports: [DiscoveryModule, ...(async.imports ?? [])],
-      controllers: [AdminEventsController],
+      // Every HTTP route of the pipeline: the admin API (APP_ROLE web and all, never worker).
+      controllers: http ? [AdminEventsController] : [],
       providers,
       exports: [
         EventHandlerRegistry,

@@ -25,6 +25,8 @@ import { ZohoPaymentEventsHandler } from './sync/zoho-payment-events.handler';
 import { ZohoSubscriptionEventsHandler } from './sync/zoho-subscription-events.handler';
 import { AdminReconciliationController } from './reconciliation/admin-reconciliation.controller';
 import { ReconciliationUseCase } from './reconciliation/reconciliation.use-case';
+import { AdminPaymentsController } from './ops/admin-payments.controller';
+import { RecentPaymentsUseCase } from './ops/recent-payments.use-case';
 import type { WorkflowsModuleOptions } from './workflows.options';
 
 const USE_CASES = [
@@ -37,6 +39,7 @@ const USE_CASES = [
   PaymentRecoveryUseCase,
   ChargeReversalUseCase,
   ReconciliationUseCase,
+  RecentPaymentsUseCase,
   PlanChangeUseCase,
   CancelSubscriptionUseCase,
   ReactivateSubscriptionUseCase,
@@ -66,7 +69,8 @@ export class WorkflowsModule {
     return {
       module: WorkflowsModule,
       global: true,
-      controllers: [AdminReconciliationController],
+      // Every HTTP route of the workflows (admin API): served by APP_ROLE web and all, never by a worker.
+      controllers: options.http === false ? [] : [AdminReconciliationController, AdminPaymentsController],
       providers: [
         { provide: WORKFLOWS_OPTIONS, useValue: options },
         CustomerRecordsService,

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { OpsEventHistogram, OpsEventPage } from '@aia/contracts';
 import { DomainError, ErrorCode } from '@aia/platform';
 import { EventSummary, StoredEventDetail } from '../inbox/stored-event';
 import { AdminTokenGuard } from './admin-token.guard';
-import { DiscardEventDto, ListEventsQueryDto } from './admin-events.dto';
+import { DiscardEventDto, EventHistogramQueryDto, ListEventsQueryDto } from './admin-events.dto';
 import { EventAdminService } from './event-admin.service';
 import type { EventsStats } from './event-admin.service';
 
@@ -23,20 +24,32 @@ export class AdminEventsController {
   constructor(private readonly admin: EventAdminService) {}
 
   @Get('events')
-  @ApiOperation({ summary: 'Stored webhook events, newest first, filtered and paged' })
+  @ApiOperation({
+    summary: 'Stored webhook events, newest first, filtered, searched (q) and paged',
+  })
   async list(
     @Query() query: ListEventsQueryDto,
-  ): Promise<{ items: EventSummary[]; total: number; limit: number; offset: number }> {
+  ): Promise<{ items: EventSummary[]; total: number; limit: number; offset: number } & OpsEventPage> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const page = await this.admin.list({
       state: query.state,
       platform: query.platform,
       type: query.type,
+      q: query.q,
       limit,
       offset,
     });
     return { ...page, limit, offset };
+  }
+
+  // Declared before events/:id (Fastify would prefer the static path anyway; this keeps it obvious).
+  @Get('events/histogram')
+  @ApiOperation({
+    summary: 'Events received per hour (UTC, oldest first, every hour present), by their current state',
+  })
+  histogram(@Query() query: EventHistogramQueryDto): Promise<OpsEventHistogram> {
+    return this.admin.histogram(query.hours ?? 24);
   }
 
   @Get('events/:id')

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Platform } from '@aia/platform';
 import { EVENT_STATES } from '../inbox/stored-event';
@@ -24,6 +24,17 @@ export class ListEventsQueryDto {
   @MaxLength(100)
   type?: string;
 
+  @ApiPropertyOptional({
+    description: 'Search: our id, the platform event id, the type or the key contains it (any case; trimmed)',
+    maxLength: 200,
+    example: 'inv-1',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
@@ -38,6 +49,21 @@ export class ListEventsQueryDto {
   @IsInt()
   @Min(0)
   offset?: number;
+}
+
+export class EventHistogramQueryDto {
+  @ApiPropertyOptional({
+    default: 24,
+    minimum: 1,
+    maximum: 168,
+    description: 'Hours back, the current one included',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  hours?: number;
 }
 
 export class DiscardEventDto {

@@ -1,32 +1,3 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, DomainError, ErrorCode } from '@aia/platform';
-import type { AppConfig } from '@aia/platform';
-
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-/**
- * `Authorization: Bearer <ADMIN_TOKEN>`. Both sides are hashed first so the comparison takes the same
- * time whatever the length or content of the guess. An empty configured token disables the admin API.
- */
-@Injectable()
-export class AdminTokenGuard implements CanActivate {
-  private readonly expected?: Buffer;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.expected = config.adminToken ? digest(config.adminToken) : undefined;
-  }
-
-  canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<FastifyRequest>();
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const given = digest(match ? match[1] : '');
-    if (!this.expected || !match || !timingSafeEqual(given, this.expected)) {
-      throw new DomainError(ErrorCode.Unauthorized, 'A valid admin bearer token is required');
-    }
-    return true;
-  }
-}
+// Moved to @aia/platform (libs/platform/src/lib/admin) so the platform's own admin routes can use it;
+// re-exported here so `import { AdminTokenGuard } from '@aia/events'` keeps working.
+export { AdminTokenGuard } from '@aia/platform';

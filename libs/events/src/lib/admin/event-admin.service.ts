@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@aia/platform';
-import type { InboxQuery, InboxStats } from '../inbox/event-inbox';
+import type { InboxHistogram, InboxQuery, InboxStats } from '../inbox/event-inbox';
 import { EventState, EventSummary, StoredEventDetail } from '../inbox/stored-event';
 import { EventIngestService } from '../ingest/event-ingest.service';
 import type { JobState } from '../queue/job-queue';
@@ -66,6 +66,11 @@ export class EventAdminService {
     }
     await this.store.inbox.setState(id, 'discarded', { discardReason: reason.trim() });
     return this.get(id);
+  }
+
+  /** Events stored per hour over the last `hours` hours, by their current state (the ops page's chart). */
+  histogram(hours: number): Promise<InboxHistogram> {
+    return this.store.inbox.histogram(hours);
   }
 
   async stats(): Promise<EventsStats> {

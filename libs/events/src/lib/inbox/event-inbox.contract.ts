@@ -134,6 +134,72 @@ export function describeEventInboxContract(label: string, newInbox: () => Promis
       expect(await inbox.idsInStates(['pending'], 0, 10)).toEqual([]);
     });
 
+    it('searches our id, the platform event id, the type and the key, ignoring case, newest first', async () => {
+      const a = await inbox.insert({
+        webhook: webhookFixture({ eventId: 'EVT-Alpha-1', type: 'invoice_created' }),
+        state: 'pending',
+        key: 'invoice:INV-42',
+      });
+      await tick(2);
+      const b = await inbox.insert({
+        webhook: webhookFixture({ platform: 'attio', eventId: 'att-2', type: 'record.updated' }),
+        state: 'ignored',
+        key: 'record:rec-alpha',
+      });
+      await tick(2);
+      await inbox.insert({
+        webhook: webhookFixture({ eventId: 'other-3', type: 'payment_declined' }),
+        state: 'pending',
+      });
+      const ids = async (q: string, extra: { state?: 'pending'; platform?: 'zoho' } = {}) =>
+        (await inbox.list({ q, limit: 10, offset: 0, ...extra })).items.map((e) => e.eventId);
+
+      expect(await ids('alpha')).toEqual(['att-2', 'EVT-Alpha-1']); // event id and key, newest first
+      expect(await ids('  RECORD.UPD ')).toEqual(['att-2']); // type, trimmed, case-insensitive
+      expect(await ids('inv-42')).toEqual(['EVT-Alpha-1']); // key
+      expect(await ids(a.event.id.slice(0, 13).toUpperCase())).toEqual(['EVT-Alpha-1']); // our id
+      expect(await ids(b.event.id)).toEqual(['att-2']);
+      expect(await ids('alpha', { platform: 'zoho' })).toEqual(['EVT-Alpha-1']);
+      expect(await ids('alpha', { state: 'pending' })).toEqual(['EVT-Alpha-1']);
+      expect(await ids('%')).toEqual([]); // literal, not a wildcard
+      expect(await ids('nothing-like-it')).toEqual([]);
+      expect(await ids('   ')).toHaveLength(3); // blank: no search
+      const paged = await inbox.list({ q: 'e', limit: 1, offset: 1 });
+      expect(paged.total).toBe(3);
+      expect(paged.items.map((e) => e.eventId)).toEqual(['att-2']);
+    });
+
+    it('counts events per hour of the window by their current state, every hour present', async () => {
+      const { event } = await inbox.insert({
+        webhook: webhookFixture({ eventId: 'h-dead' }),
+        state: 'pending',
+      });
+      await inbox.finishAttempt(event.id, await inbox.startAttempt(event.id), {
+        state: 'dead',
+        error: { name: 'Error', message: 'x', temporary: false },
+      });
+      await inbox.insert({ webhook: webhookFixture({ eventId: 'h-ign' }), state: 'ignored' });
+      await inbox.insert({ webhook: webhookFixture({ eventId: 'h-pend' }), state: 'pending' });
+      const now = Date.now();
+      const histogram = await inbox.histogram(3, now);
+      expect(histogram.hours).toHaveLength(3);
+      const hourStart = Math.floor(now / 3_600_000) * 3_600_000;
+      expect(histogram.hours.map((h) => h.hour)).toEqual(
+        [2, 1, 0].map((back) => new Date(hourStart - back * 3_600_000).toISOString()),
+      );
+      const zero = { pending: 0, processing: 0, retrying: 0, done: 0, ignored: 0, dead: 0, discarded: 0 };
+      expect(histogram.hours[0].counts).toEqual(zero);
+      expect(histogram.hours[1].counts).toEqual(zero);
+      expect(histogram.hours[2].counts).toEqual({ ...zero, pending: 1, ignored: 1, dead: 1 });
+      // Seen from two hours later, they fall in the first hour of the window; a day later, outside it.
+      const later = await inbox.histogram(3, now + 2 * 3_600_000);
+      expect(later.hours[0].counts).toEqual({ ...zero, pending: 1, ignored: 1, dead: 1 });
+      expect(later.hours[2].counts).toEqual(zero);
+      const dayLater = await inbox.histogram(24, now + 24 * 3_600_000);
+      expect(dayLater.hours).toHaveLength(24);
+      expect(dayLater.hours.every((h) => Object.values(h.counts).every((n) => n === 0))).toBe(true);
+    });
+
     /** One event in each state, each with the attempts it would have by then. */
     async function oneOfEach(tag: string): Promise<Record<string, string>> {
       const ids: Record<string, string> = {};

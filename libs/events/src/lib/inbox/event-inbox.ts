@@ -12,6 +12,11 @@ export interface InboxQuery {
   state?: EventState;
   platform?: Platform;
   type?: string;
+  /**
+   * Search: events whose id, platform event id, type or key contains it, ignoring case (trimmed; blank
+   * means no search).
+   */
+  q?: string;
   limit: number;
   offset: number;
 }
@@ -22,6 +27,25 @@ export interface InboxStats {
   oldestPendingAgeSeconds: number | null;
   deadLetters: number;
   total: number;
+}
+
+/** Events stored per hour (UTC, oldest first, every hour of the window), by their current state. */
+export interface InboxHistogram {
+  hours: Array<{ hour: string; counts: Record<EventState, number> }>;
+}
+
+export const HOUR_MS = 3_600_000;
+
+/** The start (epoch ms) of each of the last `hours` hours, the current one last. */
+export function histogramHours(hours: number, now: number): number[] {
+  const current = Math.floor(now / HOUR_MS) * HOUR_MS;
+  return Array.from({ length: hours }, (_, i) => current - (hours - 1 - i) * HOUR_MS);
+}
+
+/** The search term as the adapters compare it: trimmed, lower case; undefined when blank. */
+export function searchTerm(q: string | undefined): string | undefined {
+  const term = q?.trim().toLowerCase();
+  return term ? term : undefined;
 }
 
 /** Where webhooks are kept: written before the 200, read by workers and the admin API. */
@@ -57,6 +81,11 @@ export interface EventInbox {
    */
   pruneTerminal(olderThan: number, limit: number): Promise<number>;
   stats(): Promise<InboxStats>;
+  /**
+   * Events stored in each of the last `hours` hours (the current, partial one included), counted by their
+   * state now. Bounded work: SQLite runs one indexed GROUP BY, Redis one ZCOUNT per state and hour.
+   */
+  histogram(hours: number, now?: number): Promise<InboxHistogram>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { RedisConnection } from '../queue/redis-connection';
-import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
+import { HOUR_MS, histogramHours, searchTerm } from './event-inbox';
+import type { EventInbox, InboxHistogram, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
 import { AofDurability } from './redis-aof-durability';
 import type { RedisDurability } from './redis-aof-durability';
 import { defineInboxScripts } from './redis-inbox-scripts';
@@ -19,8 +20,9 @@ import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDe
  * The inbox shared by several instances, in the same Redis as the queue: every instance can answer a
  * repeat delivery, any worker can load any event, and the admin API sees everything.
  * Keys under `<prefix>:inbox:`: `ev:<id>` (JSON), `att:<id>` (hash attempt → JSON), `dedupe:<platform>:<eventId>`
- * (→ id), `all` and `state:<state>` (sorted sets by stored time). Filters on platform/type scan the
- * candidate set: fine for operator use, not for analytics. Every change of an event runs as one Lua
+ * (→ id), `all` and `state:<state>` (sorted sets by stored time). Filters on platform/type and the search
+ * scan the candidate set (newest first, LIST_PAGE events per round trip): fine for operator use, not for
+ * analytics. The hourly histogram counts the state sets by score range (ZCOUNT), without loading events. Every change of an event runs as one Lua
  * script that first checks the event is still what the caller read, so instances never interleave.
  */
 export interface RedisEventInboxOptions {
@@ -122,21 +124,31 @@ export class RedisEventInbox implements EventInbox {
 
   async list(query: InboxQuery): Promise<{ items: EventSummary[]; total: number }> {
     const set = this.k(query.state ? `state:${query.state}` : 'all');
-    if (!query.platform && !query.type) {
+    const q = searchTerm(query.q);
+    if (!query.platform && !query.type && q === undefined) {
       const [total, ids] = await Promise.all([
         this.redis.zcard(set),
         this.redis.zrevrange(set, query.offset, query.offset + query.limit - 1),
       ]);
       return { items: (await this.loadMany(ids)).map(summary), total };
     }
-    const all = await this.loadMany(await this.redis.zrevrange(set, 0, -1));
-    const matching = all.filter(
-      (e) => (!query.platform || e.platform === query.platform) && (!query.type || e.type === query.type),
-    );
-    return {
-      items: matching.slice(query.offset, query.offset + query.limit).map(summary),
-      total: matching.length,
-    };
+    const matches = (e: StoredEvent) =>
+      (!query.platform || e.platform === query.platform) &&
+      (!query.type || e.type === query.type) &&
+      (q === undefined || [e.id, e.eventId, e.type, e.key].some((v) => v.toLowerCase().includes(q)));
+    // The ids in one read (a consistent order), the events in pages: no single MGET carries the whole
+    // backlog, and only the page asked for is kept.
+    const ids = await this.redis.zrevrange(set, 0, -1);
+    const items: EventSummary[] = [];
+    let total = 0;
+    for (let from = 0; from < ids.length; from += LIST_PAGE) {
+      for (const e of await this.loadMany(ids.slice(from, from + LIST_PAGE))) {
+        if (!matches(e)) continue;
+        if (total >= query.offset && items.length < query.limit) items.push(summary(e));
+        total++;
+      }
+    }
+    return { items, total };
   }
 
   async idsInStates(
@@ -268,6 +280,22 @@ export class RedisEventInbox implements EventInbox {
     };
   }
 
+  async histogram(hours: number, now = Date.now()): Promise<InboxHistogram> {
+    const starts = histogramHours(hours, now);
+    const pipeline = this.redis.pipeline();
+    for (const h of starts)
+      for (const s of EVENT_STATES) pipeline.zcount(this.k(`state:${s}`), h, `(${h + HOUR_MS}`);
+    const results = (await pipeline.exec()) ?? [];
+    return {
+      hours: starts.map((h, i) => ({
+        hour: new Date(h).toISOString(),
+        counts: Object.fromEntries(
+          EVENT_STATES.map((s, j) => [s, Number(results[i * EVENT_STATES.length + j]?.[1] ?? 0)]),
+        ) as Record<EventState, number>,
+      })),
+    };
+  }
+
   async ping(): Promise<void> {
     await this.redis.ping();
     // Readiness: an instance that refuses every webhook (WAITAOF unsupported) is not ready.
@@ -329,6 +357,8 @@ export class RedisEventInbox implements EventInbox {
 
 /** Write attempts before giving up under contention (each lost one means another writer succeeded). */
 const MAX_WRITE_PASSES = 50;
+/** Events read per round trip by a filtered or searched list. */
+const LIST_PAGE = 500;
 /** Events read per round trip while pruning (their JSON is loaded to check the last update). */
 const PRUNE_PAGE = 100;
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '@aia/platform';
 import type { SqliteDb, SqliteTransaction } from '../store/sqlite-database';
-import type { EventInbox, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
+import { HOUR_MS, histogramHours, searchTerm } from './event-inbox';
+import type { EventInbox, InboxHistogram, InboxInsert, InboxQuery, InboxStats } from './event-inbox';
 import { defaultEventKey, EVENT_STATES, eventJobId, PRUNABLE_EVENT_STATES } from './stored-event';
 import type { EventAttempt, EventState, EventSummary, StoredEvent, StoredEventDetail } from './stored-event';
 
@@ -71,6 +72,7 @@ const SUMMARY_COLUMNS =
   'id, platform, event_id, type, state, received_at, stored_at, updated_at, attempts, last_error, discard_reason, job_key';
 
 const PRUNABLE_STATES_JSON = JSON.stringify(PRUNABLE_EVENT_STATES);
+const STATES_JSON = JSON.stringify(EVENT_STATES);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -290,6 +292,14 @@ export class SqliteEventInbox implements EventInbox {
         params[field] = query[field];
       }
     }
+    const q = searchTerm(query.q);
+    if (q !== undefined) {
+      // instr, not LIKE: the term is matched literally (no % or _ wildcards to escape).
+      where.push(
+        `(instr(lower(id), @q) > 0 OR instr(lower(event_id), @q) > 0 OR instr(lower(type), @q) > 0 OR instr(lower(job_key), @q) > 0)`,
+      );
+      params['q'] = q;
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM events ${clause}`).get(params) as { n: number })
       .n;
@@ -393,6 +403,27 @@ export class SqliteEventInbox implements EventInbox {
     };
   }
 
+  async histogram(hours: number, now = Date.now()): Promise<InboxHistogram> {
+    const starts = histogramHours(hours, now);
+    const index = new Map(starts.map((h, i) => [h, i]));
+    const buckets = starts.map(
+      () => Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<EventState, number>,
+    );
+    const rows = this.stmts.histogram.all({
+      states: STATES_JSON,
+      since: starts[0],
+    }) as Array<{
+      h: number;
+      state: EventState;
+      n: number;
+    }>;
+    for (const r of rows) {
+      const i = index.get(r.h * HOUR_MS);
+      if (i !== undefined && r.state in buckets[i]) buckets[i][r.state] = r.n;
+    }
+    return { hours: starts.map((h, i) => ({ hour: iso(h), counts: buckets[i] })) };
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }
@@ -447,6 +478,13 @@ function prepare(db: SqliteDb) {
     ),
     deleteEvents: db.prepare(`DELETE FROM events WHERE id IN (SELECT value FROM json_each(@ids))`),
     countByState: db.prepare(`SELECT state, COUNT(*) AS n FROM events GROUP BY state`),
+    // The IN list over every state lets events_by_state (state, stored_at) serve the range: one index range
+    // per state, no table scan and no extra index on the insert path.
+    histogram: db.prepare(
+      `SELECT stored_at / ${HOUR_MS} AS h, state, COUNT(*) AS n FROM events
+       WHERE state IN (SELECT value FROM json_each(@states)) AND stored_at >= @since
+       GROUP BY h, state`,
+    ),
     oldestOpen: db.prepare(
       `SELECT MIN(stored_at) AS t FROM events WHERE state IN ('pending', 'processing', 'retrying')`,
     ),

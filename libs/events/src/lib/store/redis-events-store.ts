@@ -3,7 +3,7 @@ import { RedisEventInbox } from '../inbox/redis-event-inbox';
 import { BullMqJobQueue } from '../queue/bullmq-job-queue';
 import { redisConnectionOptions } from '../queue/redis-connection';
 import type { EventsStore } from './events-store';
-import type { RedisDurability } from './events-store-options';
+import type { RedisDurability } from '../inbox/redis-aof-durability';
 import { RedisKeyedLock } from '../locks/redis-keyed-lock';
 import { RedisIntentLog } from '../intents/redis-intent-log';
 

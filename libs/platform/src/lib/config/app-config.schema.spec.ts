@@ -207,6 +207,56 @@ describe('loadAppConfig', () => {
       /ATTIO_API_TOKEN: required when INTEGRATION_MODE=live/,
     );
   });
+
+  describe('APP_ROLE', () => {
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+
+    it('defaults to all, with or without Redis', () => {
+      expect(loadAppConfig({}).role).toBe('all');
+      expect(loadAppConfig(redis).role).toBe('all');
+      expect(loadAppConfig({ APP_ROLE: 'all' }).role).toBe('all');
+    });
+
+    it.each(['web', 'worker'] as const)('accepts %s with REDIS_URL', (role) => {
+      const config = loadAppConfig({ ...redis, APP_ROLE: role });
+      expect(config.role).toBe(role);
+      expect(config.redisUrl).toBe(redis.REDIS_URL);
+    });
+
+    it.each(['web', 'worker'])('refuses %s without REDIS_URL, saying what to do', (role) => {
+      expect(problemsOf({ APP_ROLE: role })).toEqual([
+        {
+          variable: 'APP_ROLE',
+          problem: expect.stringMatching(
+            new RegExp(
+              `^${role} needs REDIS_URL .*embedded SQLite queue belongs to one process: use APP_ROLE=all, or set REDIS_URL$`,
+            ),
+          ),
+        },
+      ]);
+      // The same in live mode, next to the other problems.
+      expect(problemsOf(liveEnv({ APP_ROLE: role })).map((p) => p.variable)).toEqual(['APP_ROLE']);
+    });
+
+    it('refuses an unknown role', () => {
+      expect(problemsOf({ ...redis, APP_ROLE: 'api' })).toEqual([
+        { variable: 'APP_ROLE', problem: 'must be one of web, worker, all (got "api")' },
+      ]);
+    });
+  });
+
+  describe('REDIS_DURABILITY', () => {
+    it('defaults to aof and accepts waitaof', () => {
+      expect(loadAppConfig({}).redisDurability).toBe('aof');
+      expect(loadAppConfig({ REDIS_DURABILITY: 'waitaof' }).redisDurability).toBe('waitaof');
+    });
+
+    it('refuses anything else', () => {
+      expect(problemsOf({ REDIS_DURABILITY: 'always' })).toEqual([
+        { variable: 'REDIS_DURABILITY', problem: 'must be one of aof, waitaof (got "always")' },
+      ]);
+    });
+  });
 });
 
 describe('parseMerchantAccounts', () => {

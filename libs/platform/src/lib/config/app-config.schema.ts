@@ -9,7 +9,7 @@ import {
   parseEnv,
   text,
 } from './env-fields';
-import { AppConfig } from './app-config';
+import { APP_ROLES, AppConfig } from './app-config';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults';
 import { ZOHO_BILLING_PATH, ZOHO_DATA_CENTERS, ZohoDataCenter } from './zoho-data-centers';
 
@@ -54,7 +54,9 @@ const envShape = {
   DATA_DIR: text().default('./data'),
   ADMIN_TOKEN: text(),
   ALERT_WEBHOOK_URL: httpUrl('ALERT_WEBHOOK_URL'),
+  APP_ROLE: oneOf(APP_ROLES).default('all'),
   REDIS_URL: matching(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://'),
+  REDIS_DURABILITY: oneOf(['aof', 'waitaof'] as const).default('aof'),
   ATTIO_API_URL: httpUrl('ATTIO_API_URL'),
   ATTIO_API_TOKEN: text(),
   ATTIO_WEBHOOK_SECRET: text(),
@@ -158,6 +160,16 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
       problem: 'must be set explicitly when NODE_ENV=production (live, or sandbox for a demo)',
     });
   }
+  if (parsed.env.APP_ROLE !== 'all' && !parsed.env.REDIS_URL) {
+    // The embedded SQLite queue lives in one process's data directory: a web process would store webhooks
+    // that no worker ever sees, and a worker would wait on a queue nobody fills.
+    problems.push({
+      variable: 'APP_ROLE',
+      problem:
+        `${parsed.env.APP_ROLE} needs REDIS_URL (the queue shared with the other processes); the embedded ` +
+        'SQLite queue belongs to one process: use APP_ROLE=all, or set REDIS_URL',
+    });
+  }
   if (problems.length) throw new ConfigValidationError(problems);
   const live = parsed.env.INTEGRATION_MODE === 'live';
   // In sandbox mode every unset value falls back to the emulators' defaults.
@@ -235,7 +247,9 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined> = proce
     dataDir: env.DATA_DIR,
     adminToken: env.ADMIN_TOKEN ?? '',
     alertWebhookUrl: env.ALERT_WEBHOOK_URL,
+    role: env.APP_ROLE,
     redisUrl: env.REDIS_URL,
+    redisDurability: env.REDIS_DURABILITY,
     attio: {
       apiUrl: env.ATTIO_API_URL ?? 'https://api.attio.com/v2',
       apiToken: env.ATTIO_API_TOKEN ?? '',

@@ -3,6 +3,23 @@ import { ZohoDataCenter } from './zoho-data-centers';
 export type IntegrationMode = 'sandbox' | 'live';
 export type BraintreeEnvironmentName = 'sandbox' | 'production' | 'emulator';
 
+/**
+ * What one process does (APP_ROLE, or `--role` on the built entry): `web` serves webhooks, the checkout API,
+ * the admin API, health, metrics and docs and processes no jobs; `worker` processes jobs and serves only
+ * /health/live, /health/ready and /metrics; `all` (default) does both, as one machine and the embedded
+ * SQLite store need. web and worker share the queue through REDIS_URL.
+ */
+export const APP_ROLES = ['web', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+/** REDIS_DURABILITY: `aof` acknowledges a webhook once Redis has it; `waitaof` once its AOF is fsynced. */
+export type RedisDurabilityMode = 'aof' | 'waitaof';
+
+/** Serves the webhook, checkout and admin routes (web, all). */
+export const servesHttpApi = (role: AppRole): boolean => role !== 'worker';
+/** Processes jobs and runs the background loops that belong to workers (worker, all). */
+export const runsJobs = (role: AppRole): boolean => role !== 'web';
+
 /** The validated, typed configuration every module receives (see app-config.schema.ts). */
 export interface AppConfig {
   mode: IntegrationMode;
@@ -14,7 +31,11 @@ export interface AppConfig {
   dataDir: string;
   adminToken: string;
   alertWebhookUrl?: string;
+  /** Which part of the service this process runs (APP_ROLE); web and worker need redisUrl. */
+  role: AppRole;
   redisUrl?: string;
+  /** Redis backend: what a webhook's 200 waits for (REDIS_DURABILITY; docs/events.md, Durability). */
+  redisDurability: RedisDurabilityMode;
   attio: {
     apiUrl: string;
     apiToken: string;

@@ -154,6 +154,34 @@ describe('configureHttpApp', () => {
     }
   });
 
+  it('lets the ops page (checkout origin) preflight an admin GET with its bearer token', async () => {
+    const preflight = await inject({
+      method: 'OPTIONS',
+      url: '/admin/events',
+      headers: {
+        origin: 'https://pay.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://pay.example.com');
+    expect(String(preflight.headers['access-control-allow-headers']).toLowerCase()).toContain(
+      'authorization',
+    );
+    expect(String(preflight.headers['access-control-allow-methods'])).toMatch(/GET.*POST|POST.*GET/);
+    const foreign = await inject({
+      method: 'OPTIONS',
+      url: '/admin/events',
+      headers: {
+        origin: 'https://evil.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('keeps a caller correlation id through the handler, or makes one', async () => {
     const given = await inject({
       method: 'GET',

@@ -70,7 +70,8 @@ export async function configureHttpApp(
   app.enableCors({
     origin: [config.checkoutPublicUrl],
     methods: ['GET', 'POST'],
-    allowedHeaders: ['content-type', CORRELATION_HEADER],
+    // authorization: the ops page (served from the checkout origin) calls the admin API with its bearer token.
+    allowedHeaders: ['content-type', 'authorization', CORRELATION_HEADER],
     maxAge: 600,
   });
   // Handed over explicitly: the production bundle carries trimmed copies of both packages

@@ -1,18 +1,28 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { collectDefaultMetrics } from 'prom-client';
+import { AdminPlatformsController } from '../admin/admin-platforms.controller';
 import { PolicyRegistry } from '../resilience/policy-registry';
 import { metricsRegistry, UpstreamMetrics } from './metrics';
 import { MetricsController } from './metrics.controller';
 
 let defaultMetricsStarted = false;
 
+export interface MetricsModuleOptions {
+  /**
+   * Serve GET /admin/platforms (default true). A process that serves no admin API (APP_ROLE=worker) passes
+   * false: it keeps /metrics only.
+   */
+  adminRoutes?: boolean;
+}
+
 /**
  * Global: serves GET /metrics (Prometheus text format) from the process registry and provides
- * PolicyRegistry and UpstreamMetrics to every module.
+ * PolicyRegistry and UpstreamMetrics to every module; serves GET /admin/platforms (the registry's snapshot,
+ * behind the admin token).
  */
 @Module({})
 export class MetricsModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: MetricsModuleOptions = {}): DynamicModule {
     if (!defaultMetricsStarted) {
       // Process metrics (CPU, memory, event loop lag); registering them twice would throw.
       collectDefaultMetrics({ register: metricsRegistry });
@@ -21,7 +31,7 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       global: true,
-      controllers: [MetricsController],
+      controllers: [MetricsController, ...(options.adminRoutes === false ? [] : [AdminPlatformsController])],
       providers: [
         PolicyRegistry,
         { provide: UpstreamMetrics, useFactory: () => new UpstreamMetrics(metricsRegistry) },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Platform } from '../errors/upstream-error';
 import type { BreakerState } from './circuit-breaker';
-import type { UpstreamPolicy } from './upstream-policy';
+import type { UpstreamPolicy, UpstreamPolicySnapshot } from './upstream-policy';
 
 /**
  * Knows every platform's policy so health checks and ops pages can show breaker states. Provided
@@ -23,6 +23,13 @@ export class PolicyRegistry {
   /** Called whenever any registered platform's breaker opens (alerts subscribe here). */
   onBreakerOpen(listener: (platform: Platform) => void): void {
     this.openListeners.push(listener);
+  }
+
+  /** Every registered platform's snapshot (breaker, recent failures, rate-limit use), by platform name. */
+  snapshot(): UpstreamPolicySnapshot[] {
+    return [...this.policies.values()]
+      .map((policy) => policy.snapshot())
+      .sort((a, b) => a.platform.localeCompare(b.platform));
   }
 
   states(): Record<string, BreakerState> {

@@ -45,3 +45,28 @@ describe('RateLimiter', () => {
     expect(shared.earliestStart(0)).toBe(2_000);
   });
 });
+
+describe('RateLimiter.usage', () => {
+  it('counts the starts inside the window ending now, queued ones included, and the headroom left', () => {
+    const limiter = new RateLimiter({ limit: 3, windowMs: 1_000 });
+    expect(limiter.usage(0)).toEqual({ limit: 3, windowMs: 1_000, used: 0, headroom: 3 });
+    reserveStart([limiter], 0);
+    reserveStart([limiter], 400);
+    expect(limiter.usage(500)).toEqual({ limit: 3, windowMs: 1_000, used: 2, headroom: 1 });
+    // The start at 0 leaves the window at 1000.
+    expect(limiter.usage(1_000)).toMatchObject({ used: 1, headroom: 2 });
+    // Over budget: the fourth and fifth calls are queued (start at 1000, 1400); they count already.
+    reserveStart([limiter], 600);
+    reserveStart([limiter], 700);
+    reserveStart([limiter], 800);
+    expect(limiter.usage(800)).toMatchObject({ used: 3, headroom: 0 });
+    expect(limiter.usage(5_000)).toMatchObject({ used: 0, headroom: 3 });
+  });
+
+  it('counts an unlimited limiter’s recent starts and reports no limit or headroom', () => {
+    const limiter = new RateLimiter({ limit: Infinity, windowMs: 1_000 });
+    for (let t = 0; t < 2_000; t += 100) reserveStart([limiter], t);
+    expect(limiter.usage(1_950)).toEqual({ limit: null, windowMs: 1_000, used: 10, headroom: null });
+    expect(limiter.usage(10_000)).toMatchObject({ used: 0 });
+  });
+});

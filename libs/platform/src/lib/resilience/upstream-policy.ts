@@ -14,7 +14,7 @@ import { getCorrelationId } from '../logging/correlation';
 import { UpstreamMetrics } from '../metrics/metrics';
 import { UpstreamBackoff } from './backoff';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
-import { RateLimiter, reserveStart } from './rate-limiter';
+import { RateLimiter, reserveStart, type RateLimiterUsage } from './rate-limiter';
 import {
   CIRCUIT_OPEN_CODE,
   surelyNotProcessed,
@@ -48,6 +48,29 @@ export interface UpstreamPolicyDeps {
 }
 
 type CallKind = 'read' | 'write';
+
+/** One failed upstream attempt as the ops page shows it: what and when, never a payload or a secret. */
+export interface UpstreamFailure {
+  at: string;
+  operation: string;
+  /** The UpstreamErrorKind (`unavailable`, `rate_limited`, `validation`…) or `error` for a bug. */
+  outcome: string;
+  status?: number;
+  code?: string;
+}
+
+/** What this instance sees of one platform right now (GET /admin/platforms). */
+export interface UpstreamPolicySnapshot {
+  platform: Platform;
+  breaker: BreakerState;
+  /** Latest failed attempts first, at most RECENT_FAILURES. */
+  recentErrors: UpstreamFailure[];
+  /** Each client-side budget: reads, writes and the shared one when the platform has it. */
+  rateLimits: Array<{ kind: CallKind | 'shared' } & RateLimiterUsage>;
+}
+
+/** How many failed attempts a policy remembers for its snapshot (a ring: older ones drop off). */
+export const RECENT_FAILURES = 20;
 type RetryContext = IRetryBackoffContext<unknown>;
 type AttemptEntry = Omit<UpstreamAttemptLog, 'platform' | 'correlationId'>;
 
@@ -97,6 +120,9 @@ export class UpstreamPolicy {
   private readonly breaker: CircuitBreaker;
   private readonly timeout: TimeoutPolicy;
   private readonly limiters: Record<CallKind, RateLimiter[]>;
+  private readonly namedLimiters: Array<{ kind: CallKind | 'shared'; limiter: RateLimiter }>;
+  /** The last RECENT_FAILURES failed attempts, oldest first. */
+  private readonly failures: UpstreamFailure[] = [];
   private readonly breakerOpenListeners: Array<(platform: Platform) => void> = [];
 
   constructor(
@@ -119,10 +145,14 @@ export class UpstreamPolicy {
     });
     this.timeout = timeout(config.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     const shared = config.rateLimits.shared ? [new RateLimiter(config.rateLimits.shared)] : [];
-    this.limiters = {
-      read: [new RateLimiter(config.rateLimits.read), ...shared],
-      write: [new RateLimiter(config.rateLimits.write), ...shared],
-    };
+    const read = new RateLimiter(config.rateLimits.read);
+    const write = new RateLimiter(config.rateLimits.write);
+    this.limiters = { read: [read, ...shared], write: [write, ...shared] };
+    this.namedLimiters = [
+      { kind: 'read', limiter: read },
+      { kind: 'write', limiter: write },
+      ...shared.map((limiter) => ({ kind: 'shared' as const, limiter })),
+    ];
     this.metrics.trackBreaker(this.platform, () => this.breaker.state);
   }
 
@@ -133,6 +163,17 @@ export class UpstreamPolicy {
 
   get breakerState(): BreakerState {
     return this.breaker.state;
+  }
+
+  /** Breaker state, the latest failed attempts and each rate limiter's use of its current window. */
+  snapshot(): UpstreamPolicySnapshot {
+    const now = this.now();
+    return {
+      platform: this.platform,
+      breaker: this.breaker.state,
+      recentErrors: [...this.failures].reverse(),
+      rateLimits: this.namedLimiters.map(({ kind, limiter }) => ({ kind, ...limiter.usage(now) })),
+    };
   }
 
   read<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -295,8 +336,20 @@ export class UpstreamPolicy {
 
   private record(entry: Omit<UpstreamAttemptLog, 'platform' | 'correlationId'>): void {
     this.metrics.attempt(this.platform, entry.operation, entry.outcome, entry.durationMs);
+    if (entry.outcome !== 'ok') this.remember(entry);
     const line: UpstreamAttemptLog = { platform: this.platform, ...entry, correlationId: getCorrelationId() };
     if (entry.outcome === 'ok') this.logger.info(line);
     else this.logger.warn(line);
+  }
+
+  private remember(entry: AttemptEntry): void {
+    this.failures.push({
+      at: new Date(this.now()).toISOString(),
+      operation: entry.operation,
+      outcome: entry.outcome,
+      ...(entry.status !== undefined ? { status: entry.status } : {}),
+      ...(entry.code !== undefined && entry.code !== null ? { code: String(entry.code) } : {}),
+    });
+    if (this.failures.length > RECENT_FAILURES) this.failures.shift();
   }
 }

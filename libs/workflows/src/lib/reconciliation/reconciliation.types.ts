@@ -50,11 +50,30 @@ export interface ReconciliationReport {
   unhealed: number;
 }
 
+export type HealTarget =
+  { invoiceId: string; zohoCustomerId?: never } | { zohoCustomerId: string; invoiceId?: never };
+
+/** Whether `item` is the mismatch a targeted heal names. */
+export function isHealTarget(
+  target: HealTarget,
+  item: Pick<ReconciliationItem, 'class' | 'invoiceId' | 'zohoCustomerId'>,
+): boolean {
+  if (target.invoiceId !== undefined)
+    return item.class !== 'attio_stale' && item.invoiceId === target.invoiceId;
+  return item.class === 'attio_stale' && item.zohoCustomerId === target.zohoCustomerId;
+}
+
 export interface ReconciliationCommand {
   /** Inclusive `YYYY-MM-DD` range of invoice dates. */
   from: string;
   to: string;
   heal?: boolean;
+  /**
+   * With `heal`: heal only the mismatch named here — the invoice's own (`invoiceId`: charged_not_recorded) or
+   * the customer's `attio_stale` (`zohoCustomerId`); give one of the two. The run then fails with a conflict
+   * when that mismatch is not in the range or is not healable (nothing is changed).
+   */
+  only?: HealTarget;
   /** Progress for long ranges (the CLI prints it on stderr). */
   onProgress?: (done: number, total: number) => void;
 }

@@ -9,8 +9,9 @@ import { CUSTOMER_ATTRIBUTE, PaymentStatus } from '../customer-record/customer-a
 import type { CustomerRecord } from '../customer-record/customer-record';
 import { CustomerRecordsService } from '../customer-record/customer-records.service';
 import { OUR_PAYMENT_DESCRIPTION } from '../payments/invoice-payment.use-case';
-import { HEALABLE, MISMATCH_CLASSES } from './reconciliation.types';
+import { HEALABLE, isHealTarget, MISMATCH_CLASSES } from './reconciliation.types';
 import type {
+  HealTarget,
   MismatchClass,
   ReconciliationCommand,
   ReconciliationItem,
@@ -45,6 +46,10 @@ export class ReconciliationUseCase {
 
   async execute(command: ReconciliationCommand): Promise<ReconciliationReport> {
     const { from, to } = validateRange(command.from, command.to);
+    const target = command.heal ? command.only : undefined;
+    // Heal everything healable, or only the one mismatch named.
+    const healing = (item: Omit<ReconciliationItem, 'healable'>) =>
+      !!command.heal && (!target || isHealTarget(target, item));
     const inRange = (await this.invoices.list({ status: 'All' }))
       .filter((i) => dateOf(i) >= from && dateOf(i) <= to && i.status !== 'draft')
       .sort((a, b) => dateOf(a).localeCompare(dateOf(b)));
@@ -105,7 +110,7 @@ export class ReconciliationUseCase {
           transactionIds: [t.id],
           detail: `Braintree ${t.id} took ${t.amount} ${t.currencyIsoCode}; Zoho has no payment with that reference`,
         };
-        if (command.heal) Object.assign(item, await this.heal(() => this.recordPayment(invoice, t)));
+        if (healing(item)) Object.assign(item, await this.heal(() => this.recordPayment(invoice, t)));
         paidByHeal = !!item.healed && Number(t.amount) >= invoice.balance;
         add(item);
       }
@@ -159,7 +164,7 @@ export class ReconciliationUseCase {
         recordId: record.recordId,
         detail: `Attio shows ${record.lastPaymentStatus ?? 'nothing'}${record.lastInvoiceNumber ? ` (${record.lastInvoiceNumber})` : ''}; the latest invoice ${numberOf(last.invoice)} is ${expected}`,
       };
-      if (command.heal) {
+      if (healing(item)) {
         Object.assign(
           item,
           await this.heal(() =>
@@ -173,6 +178,7 @@ export class ReconciliationUseCase {
       add(item);
     }
 
+    if (target) refuseUnhealableTarget(target, items, from, to);
     const unhealed = items.filter((i) => !i.healed).length;
     this.logger.log(
       `reconciliation ${from}..${to}: ${inRange.length} invoice(s), ${items.length} mismatch(es), ${unhealed} left`,
@@ -223,6 +229,37 @@ export class ReconciliationUseCase {
     } catch (err) {
       return { healed: false, healError: err instanceof Error ? err.message : String(err) };
     }
+  }
+}
+
+/**
+ * A targeted heal whose mismatch is not in the report, or is not one reconciliation may heal, is a conflict
+ * (the operator's view is out of date, or the item needs a person). Nothing was healed in either case: only
+ * healable classes are ever healed.
+ */
+function refuseUnhealableTarget(
+  target: HealTarget,
+  items: ReconciliationItem[],
+  from: string,
+  to: string,
+): void {
+  const named =
+    target.invoiceId !== undefined ? `invoice ${target.invoiceId}` : `customer ${target.zohoCustomerId}`;
+  const matched = items.filter((i) => isHealTarget(target, i));
+  if (!matched.length) {
+    const what = target.invoiceId !== undefined ? 'no mismatch' : 'no attio_stale mismatch';
+    throw new DomainError(ErrorCode.Conflict, `Reconciliation ${from}..${to} finds ${what} for ${named}`, {
+      ...target,
+      from,
+      to,
+    });
+  }
+  if (!matched.some((i) => i.healable)) {
+    throw new DomainError(
+      ErrorCode.Conflict,
+      `The mismatch for ${named} (${matched.map((i) => i.class).join(', ')}) is not healable: it needs a person`,
+      { ...target, classes: matched.map((i) => i.class) },
+    );
   }
 }
 

@@ -5,6 +5,8 @@ import { INTENT_LOG, JOB_QUEUE, OnJob } from '@aia/events';
 import type { IntentLog, JobQueue, JobRunner } from '@aia/events';
 import { APP_CONFIG } from '@aia/platform';
 import type { AppConfig } from '@aia/platform';
+import { WORKFLOWS_OPTIONS } from '../workflows.options';
+import type { WorkflowsModuleOptions } from '../workflows.options';
 import { ChargeReversalUseCase } from './charge-reversal.use-case';
 
 export const SETTLEMENT_POLL_JOB = 'workflow.settlement-poll';
@@ -30,9 +32,13 @@ export class SettlementPollRunner implements JobRunner<SettlementPollData>, OnAp
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(INTENT_LOG) private readonly handled: IntentLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Seeded where jobs run (APP_ROLE worker, all): the chain goes on from its own runs, so a process that
+    // runs none (web) has nothing to start; the slot's job id dedupes the seeds of several workers.
+    if (this.options.workers === false) return;
     await this.schedule(this.slotOf(Date.now()) + 1);
   }
 
