@@ -1,0 +1,6 @@
+export default {
+  displayName: 'demo',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/demo',
+};
