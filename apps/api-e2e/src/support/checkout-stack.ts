@@ -24,6 +24,8 @@ import type { ZohoEmulator } from '@aia/sandbox-zoho';
 import { freePort, ROOT, Running, start, waitForHttp } from './processes';
 
 const run = promisify(execFile);
+/** Set explicitly (not the sandbox default) so a test signs in with what the API was given. */
+const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 const VITE = join(ROOT, 'node_modules/.bin/vite');
 
 export interface CheckoutStack {
@@ -33,6 +35,8 @@ export interface CheckoutStack {
   checkoutUrl: string;
   /** Attio's REST base (…/v2). */
   attioApiUrl: string;
+  /** The API's ADMIN_TOKEN (admin routes, the /ops page). */
+  adminToken: string;
   attio: AttioEmulator;
   zoho: ZohoEmulator;
   braintree: BraintreeEmulator;
@@ -212,6 +216,7 @@ export async function startCheckoutStack(): Promise<CheckoutStack> {
       PORT: String(apiPort),
       PUBLIC_API_URL: apiUrl,
       CHECKOUT_PUBLIC_URL: checkoutUrl,
+      ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     });
     cleanups.push(api.stop);
 
@@ -239,6 +244,7 @@ export async function startCheckoutStack(): Promise<CheckoutStack> {
       apiUrl,
       checkoutUrl,
       attioApiUrl: emulators.env['ATTIO_API_URL'],
+      adminToken: E2E_ADMIN_TOKEN,
       attio: emulators.attio,
       zoho: emulators.zoho,
       braintree: emulators.braintree,

@@ -35,13 +35,13 @@ describe('CORS and security headers of the API', () => {
     Object.fromEntries([...res.headers.entries()].filter(([k]) => k.startsWith('access-control-')));
 
   describe('CORS', () => {
-    it('opens the checkout endpoints to CHECKOUT_PUBLIC_URL: GET/POST, content-type and the correlation id, no credentials', async () => {
+    it('opens the API to CHECKOUT_PUBLIC_URL (checkout page and ops page): GET/POST, content-type, authorization and the correlation id, no credentials', async () => {
       const pre = await preflight(`/checkout/sessions/${token}/complete`, CHECKOUT_ORIGIN);
       expect(pre.status).toBe(204);
       expect(corsHeaders(pre)).toEqual({
         'access-control-allow-origin': CHECKOUT_ORIGIN,
         'access-control-allow-methods': 'GET, POST',
-        'access-control-allow-headers': 'content-type, x-correlation-id',
+        'access-control-allow-headers': 'content-type, authorization, x-correlation-id',
         'access-control-max-age': '600',
       });
       const get = await request('GET', `/checkout/sessions/${token}`, { origin: CHECKOUT_ORIGIN });
@@ -68,10 +68,11 @@ describe('CORS and security headers of the API', () => {
       expect(admin.headers.get('access-control-allow-origin')).toBeNull();
     });
 
-    it('does not let the checkout origin send the admin token or a webhook signature (the headers are not allowed)', async () => {
-      // configureHttpApp applies one CORS policy to every route: the checkout origin is named on admin and
-      // webhook answers too, but a browser may only send the allowed headers, never with credentials, so a
-      // script on the checkout page can neither authenticate to /admin nor sign a webhook.
+    it('lets the checkout origin send a bearer token (the ops page) but never a webhook signature or cookies', async () => {
+      // configureHttpApp applies one CORS policy to every route. The ops page is served from the checkout
+      // origin and sends the admin token as `Authorization: Bearer` (kept in the tab's sessionStorage, never
+      // a cookie), so `authorization` is allowed; credentials (cookies) never are, and no webhook signature
+      // header is, so a script on that origin cannot sign a webhook. Other origins get nothing (above).
       for (const [path, header] of [
         ['/admin/events', 'authorization'],
         ['/admin/checkout-sessions', 'authorization,content-type'],
@@ -82,7 +83,10 @@ describe('CORS and security headers of the API', () => {
         const allowed = (pre.headers.get('access-control-allow-headers') ?? '')
           .toLowerCase()
           .split(/\s*,\s*/);
-        expect({ path, allowed }).toEqual({ path, allowed: ['content-type', 'x-correlation-id'] });
+        expect({ path, allowed }).toEqual({
+          path,
+          allowed: ['content-type', 'authorization', 'x-correlation-id'],
+        });
         expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
         expect(pre.headers.get('access-control-allow-methods')).toBe('GET, POST');
       }

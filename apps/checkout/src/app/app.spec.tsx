@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { json, SESSION_URL, sessionView, stubFetch, TOKEN } from '../testing/checkout-fixtures';
-import { App } from './app';
+import { App, isOpsPath } from './app';
 
 vi.mock('../card-fields/load-card-fields', () => ({
   preloadCardFields: vi.fn(),
@@ -34,5 +34,21 @@ describe('app routing', () => {
     render(<App pathname={`/c/${TOKEN}`} />);
     expect(await screen.findByRole('heading', { level: 1, name: 'Subscribe' })).toBeInTheDocument();
     expect(fetchMock).toHaveBeenCalledWith(SESSION_URL, expect.anything());
+  });
+
+  it('loads the operations page (its own chunk) under /ops, asking for the admin token first', async () => {
+    sessionStorage.clear();
+    const fetchMock = stubFetch({});
+    render(<App pathname="/ops" />);
+    expect(await screen.findByLabelText('Admin token')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: 'Operations' })).toBeInTheDocument();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('keeps /ops-like paths that are not the operations page on the checkout side', () => {
+    expect(isOpsPath('/ops')).toBe(true);
+    expect(isOpsPath('/ops/')).toBe(true);
+    expect(isOpsPath('/opsx')).toBe(false);
+    expect(isOpsPath('/c/ops')).toBe(false);
   });
 });
