@@ -10,19 +10,15 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { loadAppConfig, SANDBOX_DEFAULTS } from '@aia/platform';
-import { createAttioEmulator } from '@aia/sandbox-attio';
-import type { AttioEmulator } from '@aia/sandbox-attio';
-import { createBraintreeEmulator } from '@aia/sandbox-braintree';
-import type { BraintreeEmulator } from '@aia/sandbox-braintree';
-import { createZohoEmulator } from '@aia/sandbox-zoho';
-import type { ZohoEmulator } from '@aia/sandbox-zoho';
+import { loadAppConfig } from '@aia/platform';
+import { startInProcessEmulators } from '@aia/testing';
+import type { EmulatorLimits, InProcessEmulators } from '@aia/testing';
 import { SandboxProvisioner } from '@aia/workflows';
 import { createApiApp } from '../../apps/api/src/app/create-api-app';
 
 export const ADMIN_TOKEN = 'bench-admin-token';
 /** Emulator limits "set high" (the checkout bench and the burst's set-up): far above anything sent. */
-export const HIGH_LIMITS = {
+export const HIGH_LIMITS: EmulatorLimits = {
   attioReadsPerSecond: 1e9,
   attioWritesPerSecond: 1e9,
   zohoRequestsPerMinute: 1e9,
@@ -131,74 +127,35 @@ export class CallCounter {
 
 // ---- the emulators process ---------------------------------------------------------------------------------
 
-export interface Emulators {
-  attio: AttioEmulator;
-  zoho: ZohoEmulator;
-  braintree: BraintreeEmulator;
-  urls: { attio: string; zoho: string; braintree: string };
+export interface Emulators extends InProcessEmulators {
   counter: CallCounter;
   /** Sets the limits the emulators enforce (fixed windows: Attio per second, Zoho per minute). */
-  setLimits(limits: {
-    attioReadsPerSecond: number;
-    attioWritesPerSecond: number;
-    zohoRequestsPerMinute: number;
-  }): void;
-  /** Turns every emulator's webhooks to the API on or off (off: nothing is sent, nothing is queued). */
-  setWebhooks(on: boolean): void;
-  close(): Promise<void>;
+  setLimits(limits: EmulatorLimits): void;
 }
 
 /**
- * The three emulators as api-stack.ts starts them, with the limits set high (the benches set them after) and
- * the platforms' own webhook retry delays (not the tests' 20 ms). `apiUrl` receives their webhooks.
+ * The three emulators as the flow suites start them (libs/testing), with the limits set high (the benches set
+ * them after), the platforms' own webhook retry delays (not the tests' 20 ms) and every request counted.
  */
 export async function startEmulators(apiUrl: string): Promise<Emulators> {
-  const attio = createAttioEmulator({
-    readsPerSecond: HIGH_LIMITS.attioReadsPerSecond,
-    writesPerSecond: HIGH_LIMITS.attioWritesPerSecond,
-  });
-  const zohoWebhooks = { url: `${apiUrl}/webhooks/zoho`, secret: SANDBOX_DEFAULTS.ZOHO_WEBHOOK_SECRET };
-  const zoho = createZohoEmulator({
-    requestsPerMinute: HIGH_LIMITS.zohoRequestsPerMinute,
-    webhookUrl: zohoWebhooks.url,
-    webhookSecret: zohoWebhooks.secret,
-  });
-  const braintreeWebhookUrl = `${apiUrl}/webhooks/braintree`;
-  const braintree = createBraintreeEmulator({ webhookUrl: braintreeWebhookUrl });
   const counter = new CallCounter();
-  counter.attach('attio', attio.server.app);
-  counter.attach('zoho', zoho.server.app);
-  counter.attach('braintree', braintree.server.app);
-  const [a, z, b] = [await attio.listen(0), await zoho.listen(0), await braintree.listen(0)];
-  zoho.seed();
-  const webhook = attio.state.createWebhook({
-    data: {
-      target_url: `${apiUrl}/webhooks/attio`,
-      subscriptions: [
-        { event_type: 'record.created', filter: null },
-        { event_type: 'record.updated', filter: null },
-      ],
+  const emulators = await startInProcessEmulators(apiUrl, {
+    limits: HIGH_LIMITS,
+    platformWebhookDelays: true,
+    beforeListen: ({ attio, zoho, braintree }) => {
+      counter.attach('attio', attio.server.app);
+      counter.attach('zoho', zoho.server.app);
+      counter.attach('braintree', braintree.server.app);
     },
   });
-  webhook.secret = SANDBOX_DEFAULTS.ATTIO_WEBHOOK_SECRET;
+  const { attio, zoho } = emulators;
   return {
-    attio,
-    zoho,
-    braintree,
-    urls: { attio: a.url, zoho: z.url, braintree: b.url },
+    ...emulators,
     counter,
     setLimits(limits) {
       attio.rateLimits.reads.limit = limits.attioReadsPerSecond;
       attio.rateLimits.writes.limit = limits.attioWritesPerSecond;
       zoho.setRequestsPerMinute(limits.zohoRequestsPerMinute);
-    },
-    setWebhooks(on) {
-      webhook.status = on ? 'active' : 'inactive';
-      zoho.configureWebhooks(on ? zohoWebhooks : {});
-      braintree.state.webhookUrl = on ? braintreeWebhookUrl : null;
-    },
-    close: async () => {
-      await Promise.allSettled([attio.close(), zoho.close(), braintree.close()]);
     },
   };
 }

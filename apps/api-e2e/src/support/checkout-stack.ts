@@ -6,21 +6,18 @@
  *
  * Why not `startApiStack` from apps/api/src/testing/api-stack.ts: @nx/enforce-module-boundaries forbids
  * relative imports across projects, and an alias into an app would be an import of an app (also refused).
- * Spawning a bundle is no import; the emulators come from their libraries, which type:e2e may use.
- * `startEmulators` below mirrors the one in api-stack.ts (fast webhook retries, generous rate limits).
+ * Spawning a bundle is no import; the emulators come from libs/testing (as api-stack.ts gets them).
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { SANDBOX_DEFAULTS } from '@aia/platform';
-import { ATTIO_SANDBOX_TOKEN, createAttioEmulator } from '@aia/sandbox-attio';
+import { ATTIO_SANDBOX_TOKEN } from '@aia/sandbox-attio';
 import type { AttioEmulator } from '@aia/sandbox-attio';
-import { createBraintreeEmulator } from '@aia/sandbox-braintree';
 import type { BraintreeEmulator } from '@aia/sandbox-braintree';
-import { createZohoEmulator } from '@aia/sandbox-zoho';
 import type { ZohoEmulator } from '@aia/sandbox-zoho';
+import { startInProcessEmulators } from '@aia/testing';
 import { freePort, ROOT, Running, start, waitForHttp } from './processes';
 
 const run = promisify(execFile);
@@ -43,69 +40,6 @@ export interface CheckoutStack {
   /** What the API process and the preview server printed (for a failing test's message). */
   logs(): string;
   close(): Promise<void>;
-}
-
-interface Emulators {
-  attio: AttioEmulator;
-  zoho: ZohoEmulator;
-  braintree: BraintreeEmulator;
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function startEmulators(apiUrl: string): Promise<Emulators> {
-  const attio = createAttioEmulator({
-    readsPerSecond: 1_000,
-    writesPerSecond: 1_000,
-    webhookBaseDelayMs: 20,
-  });
-  const zoho = createZohoEmulator({
-    requestsPerMinute: 100_000,
-    webhookUrl: `${apiUrl}/webhooks/zoho`,
-    webhookSecret: SANDBOX_DEFAULTS.ZOHO_WEBHOOK_SECRET,
-    webhookBaseDelayMs: 20,
-  });
-  const braintree = createBraintreeEmulator({
-    webhookUrl: `${apiUrl}/webhooks/braintree`,
-    webhookBaseDelayMs: 20,
-  });
-  const close = async () => {
-    await Promise.allSettled([attio.close(), zoho.close(), braintree.close()]);
-  };
-  try {
-    const [attioRun, zohoRun, braintreeRun] = [
-      await attio.listen(0),
-      await zoho.listen(0),
-      await braintree.listen(0),
-    ];
-    zoho.seed();
-    const webhook = attio.state.createWebhook({
-      data: {
-        target_url: `${apiUrl}/webhooks/attio`,
-        subscriptions: [
-          { event_type: 'record.created', filter: null },
-          { event_type: 'record.updated', filter: null },
-        ],
-      },
-    });
-    webhook.secret = SANDBOX_DEFAULTS.ATTIO_WEBHOOK_SECRET;
-    return {
-      attio,
-      zoho,
-      braintree,
-      env: {
-        ATTIO_API_URL: `${attioRun.url}/v2`,
-        ZOHO_ACCOUNTS_URL: zohoRun.url,
-        ZOHO_API_URL: `${zohoRun.url}/billing/v1`,
-        ZOHO_REQUESTS_PER_MINUTE: '100000',
-        BRAINTREE_GATEWAY_URL: braintreeRun.url,
-      },
-      close,
-    };
-  } catch (err) {
-    await close();
-    throw err;
-  }
 }
 
 /** The API process: resolves once it printed `{"ready": url}`; `stop` is SIGTERM, then SIGKILL after 10 s. */
@@ -194,7 +128,7 @@ export async function startCheckoutStack(): Promise<CheckoutStack> {
   };
 
   try {
-    const emulators = await startEmulators(apiUrl);
+    const emulators = await startInProcessEmulators(apiUrl);
     cleanups.push(emulators.close);
 
     const bundle = join(workDir, 'api', 'api-process.js');

@@ -4,14 +4,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadAppConfig, SANDBOX_DEFAULTS } from '@aia/platform';
+import { loadAppConfig } from '@aia/platform';
 import type { AppConfig } from '@aia/platform';
-import { createAttioEmulator } from '@aia/sandbox-attio';
 import type { AttioEmulator } from '@aia/sandbox-attio';
-import { createBraintreeEmulator } from '@aia/sandbox-braintree';
 import type { BraintreeEmulator } from '@aia/sandbox-braintree';
-import { createZohoEmulator } from '@aia/sandbox-zoho';
 import type { ZohoEmulator } from '@aia/sandbox-zoho';
+import { startInProcessEmulators } from '@aia/testing';
+import type { InProcessEmulators } from '@aia/testing';
 import { SandboxProvisioner } from '@aia/workflows';
 import { Registry } from 'prom-client';
 import { createApiApp } from '../app/create-api-app';
@@ -69,67 +68,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface Emulators {
-  attio: AttioEmulator;
-  zoho: ZohoEmulator;
-  braintree: BraintreeEmulator;
-  /** The environment that points an API at these emulators (merge into loadAppConfig's input). */
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
+/** The three emulators in-process (libs/testing): fast webhook retries, generous rate limits. */
+export type Emulators = InProcessEmulators;
 
 /** What the flow fixtures need: the emulators and where the API answers. */
 export type FlowTarget = Pick<ApiStack, 'apiUrl' | 'attio' | 'zoho' | 'braintree' | 'config'>;
 
-/**
- * The three emulators in-process with fast webhook retries and generous rate limits, their webhooks
- * pointed at `apiUrl` and signed with the secrets the API's sandbox defaults expect.
- */
-export async function startEmulators(apiUrl: string): Promise<Emulators> {
-  const attio = createAttioEmulator({
-    readsPerSecond: 1_000,
-    writesPerSecond: 1_000,
-    webhookBaseDelayMs: 20,
-  });
-  const zoho = createZohoEmulator({
-    requestsPerMinute: 100_000,
-    webhookUrl: `${apiUrl}/webhooks/zoho`,
-    webhookSecret: SANDBOX_DEFAULTS.ZOHO_WEBHOOK_SECRET,
-    webhookBaseDelayMs: 20,
-  });
-  const braintree = createBraintreeEmulator({
-    webhookUrl: `${apiUrl}/webhooks/braintree`,
-    webhookBaseDelayMs: 20,
-  });
-  const attioRun = await attio.listen(0);
-  const zohoRun = await zoho.listen(0);
-  const braintreeRun = await braintree.listen(0);
-  zoho.seed();
-  const webhook = attio.state.createWebhook({
-    data: {
-      target_url: `${apiUrl}/webhooks/attio`,
-      subscriptions: [
-        { event_type: 'record.created', filter: null },
-        { event_type: 'record.updated', filter: null },
-      ],
-    },
-  });
-  webhook.secret = SANDBOX_DEFAULTS.ATTIO_WEBHOOK_SECRET;
-  return {
-    attio,
-    zoho,
-    braintree,
-    env: {
-      ATTIO_API_URL: `${attioRun.url}/v2`,
-      ZOHO_ACCOUNTS_URL: zohoRun.url,
-      ZOHO_API_URL: `${zohoRun.url}/billing/v1`,
-      ZOHO_REQUESTS_PER_MINUTE: '100000',
-      BRAINTREE_GATEWAY_URL: braintreeRun.url,
-    },
-    close: async () => {
-      await Promise.allSettled([attio.close(), zoho.close(), braintree.close()]);
-    },
-  };
+/** The emulators with their webhooks pointed at `apiUrl`, signed with the API's sandbox secrets. */
+export function startEmulators(apiUrl: string): Promise<Emulators> {
+  return startInProcessEmulators(apiUrl);
 }
 
 /**
