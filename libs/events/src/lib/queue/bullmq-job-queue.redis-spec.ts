@@ -37,6 +37,26 @@ describeJobQueueContract('BullMQ on Redis', async () => {
   };
 });
 
+const hang = () => new Promise<void>(() => undefined);
+
+/** Queues one 'stuck' job and lets `crashes` workers in turn take it and die while running it; returns its id. */
+async function crashWhileRunning(make: () => CrashableBullMqJobQueue, crashes: number): Promise<string> {
+  let id = '';
+  for (let i = 0; i < crashes; i++) {
+    const q = make();
+    let started = false;
+    q.process('stuck', async () => {
+      started = true;
+      await hang();
+    });
+    await q.start();
+    if (!id) id = (await q.enqueue('stuck', {})).id;
+    await waitFor(() => started, 8_000);
+    await q.crash();
+  }
+  return id;
+}
+
 describe('BullMqJobQueue specifics', () => {
   it('announces a job that stalled past the limit (its attempt budget) as a dead letter', async () => {
     const name = `q-${randomUUID().slice(0, 8)}`;
@@ -48,23 +68,10 @@ describe('BullMqJobQueue specifics', () => {
         name,
         PREFIX,
       );
-    const hang = () => new Promise<void>(() => undefined);
     try {
-      let id = '';
       // Two workers die while running the job: the first stall puts it back, the second is one too many
       // for a job with a single attempt.
-      for (let i = 0; i < 2; i++) {
-        const q = make();
-        let started = false;
-        q.process('stuck', async () => {
-          started = true;
-          await hang();
-        });
-        await q.start();
-        if (!id) id = (await q.enqueue('stuck', {})).id;
-        await waitFor(() => started, 8_000);
-        await q.crash();
-      }
+      const id = await crashWhileRunning(make, 2);
       const last = make();
       const dead: JobLifecycleEvent[] = [];
       last.onEvent((e) => e.type === 'dead' && dead.push(e));
@@ -88,21 +95,8 @@ describe('BullMqJobQueue specifics', () => {
         name,
         PREFIX,
       );
-    const hang = () => new Promise<void>(() => undefined);
     try {
-      let id = '';
-      for (let i = 0; i < 2; i++) {
-        const q = make();
-        let started = false;
-        q.process('stuck', async () => {
-          started = true;
-          await hang();
-        });
-        await q.start();
-        if (!id) id = (await q.enqueue('stuck', {})).id;
-        await waitFor(() => started, 8_000);
-        await q.crash();
-      }
+      const id = await crashWhileRunning(make, 2);
       const last = make();
       const outcomes: string[] = [];
       last.onEvent((e) => outcomes.push(e.type));
