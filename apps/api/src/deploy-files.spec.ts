@@ -300,7 +300,10 @@ describe('docker-compose.yml and Dockerfile', () => {
     for (const [key, value] of Object.entries(shared))
       expect({ key, value: sandbox[key] }).toEqual({ key, value });
     expect(sandbox['SANDBOX_HOST']).toBe('0.0.0.0');
-    expect(sandbox['SANDBOX_API_URL']).toBe(`http://api:${port('api')}`);
+    // One webhook target for both sides: the API provisions Attio's webhook at PUBLIC_API_URL and the sandbox
+    // delivers there, so PUBLIC_API_URL is the API's service name (no SANDBOX_API_URL override to diverge).
+    expect(shared['PUBLIC_API_URL']).toBe(`http://api:${port('api')}`);
+    expect(sandbox['SANDBOX_API_URL']).toBeUndefined();
     // The emulator URLs the API uses are served by the sandbox service on those ports.
     for (const key of ['ATTIO_API_URL', 'ZOHO_API_URL', 'ZOHO_ACCOUNTS_URL', 'BRAINTREE_GATEWAY_URL']) {
       const url = new URL(shared[key]);
@@ -313,11 +316,9 @@ describe('docker-compose.yml and Dockerfile', () => {
     expect(services['api'].ports).toContain('3000:3000');
     expect(services['checkout'].ports).toContain('4200:4200');
     for (const p of Object.values(SANDBOX_PORTS)) expect(services['sandbox'].ports).toContain(`${p}:${p}`);
-    expect(services['api'].environment?.['PUBLIC_API_URL']).toBe('http://localhost:3000');
     expect(services['api'].environment?.['CHECKOUT_PUBLIC_URL']).toBe('http://localhost:4200');
-    expect(services['checkout'].build?.args?.['VITE_API_URL']).toBe(
-      services['api'].environment?.['PUBLIC_API_URL'],
-    );
+    // The browser reaches the API on the published port (the platforms use PUBLIC_API_URL, by service name).
+    expect(services['checkout'].build?.args?.['VITE_API_URL']).toBe('http://localhost:3000');
   });
 
   it('sets only variables the code reads', () => {
