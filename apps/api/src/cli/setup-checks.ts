@@ -1,7 +1,7 @@
 import type { AttioClient, AttioSelf } from '@aia/attio';
 import type { BraintreeClientTokenService } from '@aia/braintree';
-import { UpstreamError } from '@aia/platform';
-import type { AppConfig } from '@aia/platform';
+import { TIMEOUT_CODE, timeoutError, toUpstreamError, UpstreamError } from '@aia/platform';
+import type { AppConfig, Platform } from '@aia/platform';
 import type { ZohoPlan, ZohoPlansService, ZohoTokenProvider } from '@aia/zoho';
 
 /** One platform's credential verdict. `variables` names what to fix; `answer` quotes the platform. */
@@ -42,23 +42,90 @@ export function platformAnswer(err: unknown): string {
   return status !== undefined ? `HTTP ${status}${codeText}: ${text}` : `${text}${codeText}`;
 }
 
-const unreachable = (err: unknown) =>
-  err instanceof UpstreamError && err.kind === 'unavailable' && err.upstream.status === undefined;
+/** How long setup waits for a platform. */
+export interface CheckLimits {
+  /** Per attempt: the setup upstream policies' timeoutMs (what the verdicts quote). */
+  timeoutMs: number;
+  /**
+   * A whole call gives up after this long even if its client does not (the Zoho token refresh has its own
+   * fixed 10 s timeout; an SDK may ignore abort signals): the policy's attempts, backoff and a margin.
+   */
+  deadlineMs: number;
+}
+
+export const DEFAULT_CHECK_LIMITS: CheckLimits = { timeoutMs: 10_000, deadlineMs: 25_000 };
+
+/** `10 s`, `0.3 s`. */
+export const seconds = (ms: number) => `${ms / 1000} s`;
+
+/** Got no HTTP answer at all: refused, unknown host, reset, timed out (raw network errors included). */
+export const unreachable = (err: unknown) =>
+  err instanceof UpstreamError
+    ? err.kind === 'unavailable' && err.upstream.status === undefined
+    : toUpstreamError('attio', 'check', err) instanceof UpstreamError;
+
+/** Connected (or not) but no answer in time: the policy's per-attempt timeout, or an aborted request. */
+export function timedOut(err: unknown): boolean {
+  if (err instanceof UpstreamError) return err.upstream.code === TIMEOUT_CODE;
+  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/**
+ * The verdict for a platform that did not answer (`undefined` when it did): "did not answer within N s"
+ * for a host that accepts connections but stays silent (or drops packets), "cannot reach" for a refused
+ * connection or unknown host; both name the URL and the variable that holds it.
+ */
+export function notReachedVerdict(
+  platform: string,
+  err: unknown,
+  where: { url: string; variables: string[] },
+  limits: CheckLimits,
+): CredentialCheck | undefined {
+  if (!unreachable(err)) return undefined;
+  const variable = where.variables[0];
+  return {
+    ok: false,
+    summary: timedOut(err)
+      ? `${platform} did not answer within ${seconds(limits.timeoutMs)} at ${where.url} (${variable})`
+      : `cannot reach ${platform} at ${where.url} (${variable})`,
+    variables: where.variables,
+    answer: platformAnswer(err),
+  };
+}
+
+/** `call`, or a timeout error once `limits.deadlineMs` passed (the call itself is left to finish or fail). */
+export function withDeadline<T>(
+  platform: Platform,
+  operation: string,
+  limits: CheckLimits,
+  call: () => Promise<T>,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeoutError(platform, operation, limits.timeoutMs)), limits.deadlineMs);
+    timer.unref();
+  });
+  return Promise.race([call(), deadline]).finally(() => clearTimeout(timer));
+}
 
 /** `GET /v2/self`: is ATTIO_API_TOKEN active, for which workspace, with the scopes we need? */
-export async function checkAttio(attio: AttioClient, config: AppConfig): Promise<CredentialCheck> {
+export async function checkAttio(
+  attio: AttioClient,
+  config: AppConfig,
+  limits: CheckLimits = DEFAULT_CHECK_LIMITS,
+): Promise<CredentialCheck> {
   let self: AttioSelf;
   try {
-    self = await attio.identify();
+    self = await withDeadline('attio', 'self.identify', limits, () => attio.identify());
   } catch (err) {
-    if (unreachable(err)) {
-      return {
-        ok: false,
-        summary: `cannot reach ATTIO_API_URL (${config.attio.apiUrl})`,
-        variables: ['ATTIO_API_URL'],
-        answer: platformAnswer(err),
-      };
-    }
+    const silent = notReachedVerdict(
+      'Attio',
+      err,
+      { url: config.attio.apiUrl, variables: ['ATTIO_API_URL'] },
+      limits,
+    );
+    if (silent) return silent;
     const auth = err instanceof UpstreamError && err.kind === 'auth';
     const notFound = err instanceof UpstreamError && err.kind === 'not_found';
     return {
@@ -112,19 +179,22 @@ export async function checkZoho(
   tokens: ZohoTokenProvider,
   plans: ZohoPlansService,
   config: AppConfig,
+  limits: CheckLimits = DEFAULT_CHECK_LIMITS,
 ): Promise<ZohoCheck> {
   const oauth = ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN'];
   try {
-    await tokens.getToken();
-  } catch (err) {
-    if (unreachable(err)) {
-      return {
-        ok: false,
-        summary: `cannot reach Zoho Accounts at ${config.zoho.accountsUrl}`,
-        variables: ['ZOHO_ACCOUNTS_URL', 'ZOHO_DC'],
-        answer: platformAnswer(err),
-      };
-    }
+    // The token refresh is one request outside the policy, with its own 10 s timeout: the deadline bounds it.
+    await withDeadline('zoho', 'oauth.refresh', limits, () => tokens.getToken());
+  } catch (raw) {
+    // Outside the policy, a refused connection comes back unclassified.
+    const err = toUpstreamError('zoho', 'oauth.refresh', raw);
+    const silent = notReachedVerdict(
+      'Zoho Accounts',
+      timedOut(raw) && !timedOut(err) ? timeoutError('zoho', 'oauth.refresh', limits.timeoutMs) : err,
+      { url: config.zoho.accountsUrl, variables: ['ZOHO_ACCOUNTS_URL', 'ZOHO_DC'] },
+      limits,
+    );
+    if (silent) return silent;
     const code = err instanceof UpstreamError ? err.upstream.code : undefined;
     // Zoho Accounts: invalid_client = unknown client id/secret (or a client of another data center);
     // invalid_code = the refresh token is unknown, revoked, or belongs to another client (PLATFORMS.md §4.5).
@@ -148,17 +218,16 @@ export async function checkZoho(
   }
   let all: ZohoPlan[];
   try {
-    all = await plans.list({ status: 'All' });
+    all = await withDeadline('zoho', 'plans.list', limits, () => plans.list({ status: 'All' }));
   } catch (err) {
     const answer = platformAnswer(err);
-    if (unreachable(err)) {
-      return {
-        ok: false,
-        summary: `OAuth OK, but cannot reach Zoho Billing at ${config.zoho.apiUrl}`,
-        variables: ['ZOHO_API_URL', 'ZOHO_DC'],
-        answer,
-      };
-    }
+    const silent = notReachedVerdict(
+      'Zoho Billing',
+      err,
+      { url: config.zoho.apiUrl, variables: ['ZOHO_API_URL', 'ZOHO_DC'] },
+      limits,
+    );
+    if (silent) return { ...silent, summary: `OAuth OK, but ${silent.summary}` };
     const kind = err instanceof UpstreamError ? err.kind : undefined;
     // Zoho publishes no code for "not your organization"; its message names the organization (the emulator's
     // 6041 follows that, UNCONFIRMED).
@@ -195,6 +264,12 @@ export async function checkZoho(
   };
 }
 
+/** The SDK's gateway hosts (braintree/lib/braintree/environment.js, Environment.Sandbox / Production). */
+const BRAINTREE_GATEWAYS = {
+  sandbox: 'https://api.sandbox.braintreegateway.com',
+  production: 'https://api.braintreegateway.com',
+} as const;
+
 /**
  * An authenticated SDK call per merchant account of BRAINTREE_MERCHANT_ACCOUNTS (`clientToken.generate` with
  * `merchantAccountId`): 401 → authenticationError (keys / merchant id / environment), 403 →
@@ -204,6 +279,7 @@ export async function checkZoho(
 export async function checkBraintree(
   clientTokens: BraintreeClientTokenService,
   config: AppConfig,
+  limits: CheckLimits = DEFAULT_CHECK_LIMITS,
 ): Promise<CredentialCheck> {
   const bt = config.braintree;
   const where = `merchant ${bt.merchantId}, environment ${bt.environment}`;
@@ -215,7 +291,9 @@ export async function checkBraintree(
   const answers: string[] = [];
   for (const [currency, accountId] of targets) {
     try {
-      const outcome = await clientTokens.generate({ merchantAccountId: accountId });
+      const outcome = await withDeadline('braintree', 'clientToken.generate', limits, () =>
+        clientTokens.generate({ merchantAccountId: accountId }),
+      );
       if (outcome.outcome === 'approved') continue;
       const detail =
         outcome.outcome === 'validation_failed'
@@ -224,17 +302,16 @@ export async function checkBraintree(
       bad.push(`${currency}:${accountId}`);
       answers.push(`${currency}:${accountId} → ${detail}`);
     } catch (err) {
-      if (unreachable(err)) {
-        return {
-          ok: false,
-          summary:
-            bt.environment === 'emulator'
-              ? `cannot reach the Braintree emulator at BRAINTREE_GATEWAY_URL (${bt.gatewayUrl})`
-              : `cannot reach Braintree (${bt.environment})`,
-          variables: bt.environment === 'emulator' ? ['BRAINTREE_GATEWAY_URL'] : ['BRAINTREE_ENVIRONMENT'],
-          answer: platformAnswer(err),
-        };
-      }
+      // The first silent answer ends the check: the next merchant account would wait just as long.
+      const silent = notReachedVerdict(
+        bt.environment === 'emulator' ? 'the Braintree emulator' : `Braintree (${bt.environment})`,
+        err,
+        bt.environment === 'emulator'
+          ? { url: bt.gatewayUrl ?? '?', variables: ['BRAINTREE_GATEWAY_URL'] }
+          : { url: BRAINTREE_GATEWAYS[bt.environment], variables: ['BRAINTREE_ENVIRONMENT'] },
+        limits,
+      );
+      if (silent) return silent;
       const status = err instanceof UpstreamError ? err.upstream.status : undefined;
       if (status === 403) {
         return {

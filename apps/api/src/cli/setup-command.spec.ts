@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,14 +38,14 @@ describe('npm run setup (against the in-process emulators)', () => {
     ...emulators.env,
     ...extra,
   });
-  const run = async (argv: string[], extra: Record<string, string> = {}) => {
+  const run = async (argv: string[], extra: Record<string, string> = {}, timeoutMs?: number) => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runSetup(
       argv,
       env(extra),
       { out: (t) => out.push(t), err: (t) => err.push(t) },
-      { overrides: { policies: FAST_OVERRIDES.policies } },
+      { overrides: { policies: FAST_OVERRIDES.policies }, timeoutMs },
     );
     return { code, out: out.join(''), err: err.join('') };
   };
@@ -120,6 +122,97 @@ describe('npm run setup (against the in-process emulators)', () => {
     expect(fresh.secret).not.toBe(old.secret);
     expect(out).toContain(`replacing ${old.id.webhook_id}`);
     expect(out).toContain(`ATTIO_WEBHOOK_SECRET=${fresh.secret}`);
+  });
+
+  it('--recreate-webhook: the new secret is printed even when deleting the old webhook fails', async () => {
+    await run([]);
+    const [old] = ourWebhooks();
+    // Every DELETE /v2/webhooks/{old} answers 500.
+    emulators.attio.server.faults.configure({
+      errorRate: 1,
+      errorStatus: 500,
+      pathIncludes: `/webhooks/${old.id.webhook_id}`,
+    });
+    const { code, out } = await run(['--recreate-webhook']);
+    emulators.attio.server.faults.clear();
+    const fresh = ourWebhooks().find((w) => w.id.webhook_id !== old.id.webhook_id);
+    expect(fresh).toBeDefined();
+    expect(out).toContain(`ATTIO_WEBHOOK_SECRET=${fresh?.secret}`);
+    expect(out).toContain(`! the replaced webhook ${old.id.webhook_id} could not be deleted (HTTP 500`);
+    expect(out).toContain(`delete it by hand`);
+    expect(code).toBe(0);
+  });
+
+  it('adds missing event types to the existing webhook (PATCH): same webhook, secret not printed', async () => {
+    const existing = emulators.attio.state.createWebhook({
+      data: {
+        target_url: `${PUBLIC}/webhooks/attio`,
+        subscriptions: [{ event_type: 'record.created', filter: null }],
+      },
+    });
+    const dry = await run(['--dry-run']);
+    expect(dry.out).toContain(
+      `+ webhook ${existing.id.webhook_id} → ${PUBLIC}/webhooks/attio: also subscribe to record.updated`,
+    );
+    const { code, out } = await run([]);
+    expect(code).toBe(0);
+    expect(out).not.toContain('ATTIO_WEBHOOK_SECRET=');
+    expect(ourWebhooks()).toEqual([
+      expect.objectContaining({
+        id: existing.id,
+        secret: existing.secret,
+        subscriptions: [
+          { event_type: 'record.created', filter: null },
+          { event_type: 'record.updated', filter: null },
+        ],
+      }),
+    ]);
+  });
+
+  it('a closed port: a quick verdict naming the URL variable', async () => {
+    const port = await closedPort();
+    const started = Date.now();
+    const { code, out } = await run(['--dry-run'], { ATTIO_API_URL: `http://127.0.0.1:${port}/v2` });
+    expect(code).toBe(1);
+    expect(out).toContain(`… checking Attio at http://127.0.0.1:${port}/v2`);
+    expect(out).toContain(
+      `✗ Attio     FAILED: cannot reach Attio at http://127.0.0.1:${port}/v2 (ATTIO_API_URL)`,
+    );
+    expect(out).toContain('fix: ATTIO_API_URL');
+    expect(out).toMatch(/Attio answered: .*ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('platforms that accept the connection and never answer: "did not answer within" per platform, in seconds', async () => {
+    const silent = await silentServer();
+    try {
+      const url = `http://127.0.0.1:${silent.port}`;
+      const started = Date.now();
+      const { code, out } = await run(
+        ['--dry-run'],
+        {
+          ATTIO_API_URL: `${url}/v2`,
+          ZOHO_ACCOUNTS_URL: url,
+          ZOHO_API_URL: `${url}/billing/v1`,
+          BRAINTREE_GATEWAY_URL: url,
+        },
+        300,
+      );
+      const elapsed = Date.now() - started;
+      expect(code).toBe(1);
+      expect(out).toContain(`Attio did not answer within 0.3 s at ${url}/v2 (ATTIO_API_URL)`);
+      expect(out).toContain(`Zoho Accounts did not answer within 0.3 s at ${url} (ZOHO_ACCOUNTS_URL)`);
+      expect(out).toContain(
+        `the Braintree emulator did not answer within 0.3 s at ${url} (BRAINTREE_GATEWAY_URL)`,
+      );
+      expect(out).toContain('fix: ATTIO_API_URL');
+      expect(out).toContain('fix: ZOHO_ACCOUNTS_URL, ZOHO_DC');
+      expect(out).toContain('fix: BRAINTREE_GATEWAY_URL');
+      expect(silent.connections()).toBeGreaterThan(0);
+      expect(elapsed).toBeLessThan(6_000);
+    } finally {
+      await silent.close();
+    }
   });
 
   it('a wrong Attio token: names ATTIO_API_TOKEN and quotes the 401, changes nothing, exit 1', async () => {
@@ -206,6 +299,36 @@ describe('npm run setup (against the in-process emulators)', () => {
     expect(code).toBe(0);
   });
 });
+
+/** A port nothing listens on (connection refused). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** A TCP server that accepts connections and never answers (a silent host). */
+async function silentServer(): Promise<{ port: number; connections(): number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let count = 0;
+  const server: Server = createServer((socket) => {
+    count += 1;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => count,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
 
 describe('setup checks (verdicts for answers the emulators do not give)', () => {
   const config = loadAppConfig({ LOG_LEVEL: 'silent' });

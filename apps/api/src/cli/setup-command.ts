@@ -7,13 +7,20 @@ import { EventHandlerRegistry } from '@aia/events';
 import { APP_CONFIG, ConfigValidationError, loadAppConfig } from '@aia/platform';
 import type { AppConfig } from '@aia/platform';
 import { AttioProvisioningUseCase, CUSTOMER_ATTRIBUTE, describeChange } from '@aia/workflows';
-import type { ProvisioningPlan } from '@aia/workflows';
+import type { CreatedWebhook, ProvisioningPlan } from '@aia/workflows';
 import { ZohoPlansService, ZohoTokenProvider } from '@aia/zoho';
 import type { ZohoPlan } from '@aia/zoho';
 import { AppModule } from '../app/app.module';
 import type { AppModuleOverrides } from '../app/app.module';
-import { checkAttio, checkBraintree, checkZoho, platformAnswer } from './setup-checks';
-import type { CredentialCheck } from './setup-checks';
+import {
+  checkAttio,
+  checkBraintree,
+  checkZoho,
+  notReachedVerdict,
+  platformAnswer,
+  seconds,
+} from './setup-checks';
+import type { CheckLimits, CredentialCheck } from './setup-checks';
 import type { CliIo } from './reconcile-command';
 
 const USAGE = `usage: npm run setup -- [--dry-run] [--recreate-webhook] [--json]
@@ -45,8 +52,10 @@ export interface SetupReport {
     changes: string[];
     applied: boolean;
     webhook: { targetUrl: string; existing?: { id: string; status: string; missingEventTypes: string[] } };
-    /** Only when this run created the webhook. */
+    /** Only when this run created the webhook (set as soon as it exists, even if a later step failed). */
     webhookSecret?: string;
+    /** Replaced webhooks that could not be deleted: delete them by hand. */
+    undeletedWebhooks?: string[];
   };
   planCodes?: {
     attioOptions: string[];
@@ -64,6 +73,44 @@ export interface SetupReport {
 export interface SetupOptions {
   /** Tests pass short policy timeouts and their own events options. */
   overrides?: AppModuleOverrides;
+  /** How long to wait for each platform's answer, per attempt (default SETUP_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+/** Per attempt. The API's own policies wait longer (Braintree 3 × 60 s) — too long for a silent platform. */
+export const SETUP_TIMEOUT_MS = 10_000;
+
+type Policies = NonNullable<AppModuleOverrides['policies']>;
+type PlatformKey = keyof Policies;
+
+/**
+ * Setup's upstream policies: a short per-attempt timeout, two attempts, short backoff, so a platform that
+ * accepts the connection but never answers (or drops packets) costs seconds, not minutes. Order of
+ * precedence: `timeoutMs`, then the caller's `overrides.policies`, then these.
+ */
+function setupPolicies(timeoutMs: number | undefined, overrides: Policies = {}): Required<Policies> {
+  const perAttempt = timeoutMs ?? SETUP_TIMEOUT_MS;
+  const base = {
+    timeoutMs: perAttempt,
+    maxAttempts: 2,
+    baseDelayMs: Math.min(200, perAttempt),
+    maxDelayMs: Math.min(1_000, perAttempt),
+    maxRetryAfterMs: 5_000,
+  };
+  const one = (key: PlatformKey) => ({
+    ...base,
+    ...overrides[key],
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
+  return { attio: one('attio'), zoho: one('zoho'), braintree: one('braintree') };
+}
+
+/** What a check may wait under `policy`: every attempt, the backoff between them, and a margin. */
+function checkLimits(policy: Required<Policies>[PlatformKey]): CheckLimits {
+  const timeoutMs = policy.timeoutMs ?? SETUP_TIMEOUT_MS;
+  const attempts = policy.maxAttempts ?? 2;
+  const backoff = (policy.maxDelayMs ?? 1_000) * (attempts - 1);
+  return { timeoutMs, deadlineMs: timeoutMs * attempts + backoff + Math.min(1_000, timeoutMs) };
 }
 
 /**
@@ -116,16 +163,23 @@ export async function runSetup(
     return 2;
   }
 
+  const policies = setupPolicies(options.timeoutMs, options.overrides?.policies);
+  const limits = {
+    attio: checkLimits(policies.attio),
+    zoho: checkLimits(policies.zoho),
+    braintree: checkLimits(policies.braintree),
+  };
   const app = await NestFactory.createApplicationContext(
     AppModule.forRoot(config, {
       ...options.overrides,
+      policies,
       events: { ...options.overrides?.events, workers: false },
       workflows: { workers: false, provisionOnStart: false },
     }),
     { logger: false },
   );
   try {
-    return await new SetupRun(app, app.get(APP_CONFIG), say, dryRun, args['recreate-webhook']).run(
+    return await new SetupRun(app, app.get(APP_CONFIG), say, dryRun, args['recreate-webhook'], limits).run(
       secretMissing,
       (report) => {
         if (args.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
@@ -147,6 +201,7 @@ class SetupRun {
     private readonly say: (text?: string) => void,
     private readonly dryRun: boolean,
     private readonly recreateWebhook: boolean,
+    private readonly limits: Record<PlatformKey, CheckLimits>,
   ) {}
 
   async run(secretMissing: boolean, emit: (report: SetupReport) => void): Promise<number> {
@@ -157,13 +212,19 @@ class SetupRun {
     );
     if (secretMissing) say(`${MARK.info} ATTIO_WEBHOOK_SECRET is not set yet: this run prints it.`);
 
+    const { limits } = this;
     say('\n[1/4] Credentials');
-    const attio = await this.credential('Attio', () => checkAttio(this.app.get(AttioClient), config));
-    const zoho = await this.credential('Zoho', () =>
-      checkZoho(this.app.get(ZohoTokenProvider), this.app.get(ZohoPlansService), config),
+    const attio = await this.credential('Attio', 'attio', config.attio.apiUrl, () =>
+      checkAttio(this.app.get(AttioClient), config, limits.attio),
     );
-    const braintree = await this.credential('Braintree', () =>
-      checkBraintree(this.app.get(BraintreeClientTokenService), config),
+    const zoho = await this.credential('Zoho', 'zoho', config.zoho.accountsUrl, () =>
+      checkZoho(this.app.get(ZohoTokenProvider), this.app.get(ZohoPlansService), config, limits.zoho),
+    );
+    const braintree = await this.credential(
+      'Braintree',
+      'braintree',
+      config.braintree.gatewayUrl ?? `the ${config.braintree.environment} gateway`,
+      () => checkBraintree(this.app.get(BraintreeClientTokenService), config, limits.braintree),
     );
     const report: SetupReport = {
       mode: config.mode,
@@ -212,7 +273,16 @@ class SetupRun {
     return report.ok ? 0 : 1;
   }
 
-  private async credential<T extends CredentialCheck>(name: string, check: () => Promise<T>): Promise<T> {
+  private async credential<T extends CredentialCheck>(
+    name: string,
+    platform: PlatformKey,
+    where: string,
+    check: () => Promise<T>,
+  ): Promise<T> {
+    // Before the call, so a slow platform shows which one is being waited for.
+    this.say(
+      `  … checking ${name} at ${where} (up to ${seconds(this.limits[platform].timeoutMs)} per attempt)`,
+    );
     const result = await check();
     const label = name.padEnd(10);
     this.say(
@@ -235,13 +305,15 @@ class SetupRun {
     const { say } = this;
     const provisioning = this.app.get(AttioProvisioningUseCase);
     let plan: ProvisioningPlan;
+    say('  … reading the Attio workspace and the Zoho plans');
     try {
       plan = await provisioning.plan({ recreateWebhook: this.recreateWebhook });
     } catch (err) {
+      const silent = this.silentAttio(err);
       this.fail(
         'attio',
-        ['ATTIO_API_TOKEN', 'ATTIO_OBJECT'],
-        `reading the Attio workspace failed: ${platformAnswer(err)}`,
+        silent?.variables ?? ['ATTIO_API_TOKEN', 'ATTIO_OBJECT'],
+        `reading the Attio workspace failed: ${silent ? silent.summary : platformAnswer(err)}`,
       );
       return undefined;
     }
@@ -260,7 +332,9 @@ class SetupRun {
 
     if (!this.dryRun && plan.changes.length) {
       const total = plan.changes.length;
+      const attio = report.attio;
       let done = 0;
+      let created: CreatedWebhook | undefined;
       try {
         const result = await provisioning.apply(plan, {
           onChange: () => {
@@ -268,23 +342,31 @@ class SetupRun {
             // Every 10 changes and at the end: visible progress without repeating the list above.
             if (done === total || done % 10 === 0) say(`  ${MARK.ok} applied ${done}/${total}`);
           },
+          // Printed the moment the webhook exists: Attio never shows the secret again, and a later step
+          // (deleting the replaced webhook) may still fail.
+          onWebhookCreated: (webhook) => {
+            created = webhook;
+            attio.webhookSecret = webhook.secret;
+            this.printSecret(webhook);
+          },
         });
         report.attio.applied = true;
-        if (result.webhookSecret) {
-          report.attio.webhookSecret = result.webhookSecret;
-          say(`\n  Attio webhook ${result.webhookId} created. Its signing secret (Attio shows it only now):`);
-          say(`\n      ATTIO_WEBHOOK_SECRET=${result.webhookSecret}\n`);
+        for (const { webhookId, error } of result.undeletedWebhooks ?? []) {
+          (attio.undeletedWebhooks ??= []).push(webhookId);
           say(
-            '  → store it as ATTIO_WEBHOOK_SECRET (in .env, or the host’s secret settings) and restart the API;' +
-              ' until then Attio deliveries are refused (401) and Attio retries them.',
+            `  ${MARK.warn} the replaced webhook ${webhookId} could not be deleted (${platformAnswer(error)}): ` +
+              `delete it by hand (Attio > Workspace settings > Developers > the integration > Webhooks, or ` +
+              `DELETE /v2/webhooks/${webhookId}); until then it gets events signed with the old secret`,
           );
         }
       } catch (err) {
+        const silent = this.silentAttio(err);
         this.fail(
           'attio',
-          ['ATTIO_API_TOKEN'],
-          `applying change ${done + 1} of ${total} failed: ${platformAnswer(err)}; ` +
-            'the changes before it were made, run setup again to finish',
+          silent?.variables ?? ['ATTIO_API_TOKEN'],
+          `applying change ${done + 1} of ${total} failed: ${silent ? silent.summary : platformAnswer(err)}; ` +
+            'the changes before it were made, run setup again to finish' +
+            (created ? ` (the new webhook ${created.webhookId} exists: store its secret printed above)` : ''),
         );
       }
     }
@@ -298,12 +380,7 @@ class SetupRun {
             `${plan.webhook.targetUrl}, and does ATTIO_WEBHOOK_SECRET hold its secret?`,
         );
       }
-      if (existing.missingEventTypes.length) {
-        say(
-          `    ${MARK.warn} it does not subscribe to ${existing.missingEventTypes.join(', ')}: run ` +
-            '`npm run setup -- --recreate-webhook` to replace it',
-        );
-      }
+      // Missing event types are a planned change (PATCH of its subscriptions, listed above), not a warning.
       // Attio shows a webhook's secret only in the create answer and on the developer settings page
       // (https://docs.attio.com/rest-api/how-to/webhooks), so setup cannot print it again.
       say(
@@ -313,6 +390,26 @@ class SetupRun {
       );
     }
     return plan;
+  }
+
+  private printSecret(webhook: CreatedWebhook): void {
+    const { say } = this;
+    say(`\n  Attio webhook ${webhook.webhookId} created. Its signing secret (Attio shows it only now):`);
+    say(`\n      ATTIO_WEBHOOK_SECRET=${webhook.secret}\n`);
+    say(
+      '  → store it as ATTIO_WEBHOOK_SECRET (in .env, or the host’s secret settings) and restart the API;' +
+        ' until then Attio deliveries are refused (401) and Attio retries them.',
+    );
+  }
+
+  /** The verdict when Attio did not answer at all (timeout, refused), naming ATTIO_API_URL. */
+  private silentAttio(err: unknown): CredentialCheck | undefined {
+    return notReachedVerdict(
+      'Attio',
+      err,
+      { url: this.config.attio.apiUrl, variables: ['ATTIO_API_URL'] },
+      this.limits.attio,
+    );
   }
 
   private async checkPlanCodes(report: SetupReport, plan: ProvisioningPlan, zohoPlans: ZohoPlan[]) {
@@ -329,10 +426,11 @@ class SetupRun {
           .filter((o) => !o.is_archived)
           .map((o) => o.title);
       } catch (err) {
+        const silent = this.silentAttio(err);
         this.fail(
           'plan-codes',
-          ['ATTIO_API_TOKEN'],
-          `reading the ${slug} options failed: ${platformAnswer(err)}`,
+          silent?.variables ?? ['ATTIO_API_TOKEN'],
+          `reading the ${slug} options failed: ${silent ? silent.summary : platformAnswer(err)}`,
         );
         return;
       }

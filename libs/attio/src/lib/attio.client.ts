@@ -15,6 +15,7 @@ import type {
   AttioValuesInput,
   AttioWebhook,
   AttioWebhookSubscription,
+  AttioWebhookUpdate,
 } from './attio.types';
 
 export interface AttioClientConfig {
@@ -288,6 +289,24 @@ export class AttioClient {
   listWebhooks(): Promise<AttioWebhook[]> {
     return this.policy.read('webhooks.list', (signal) =>
       this.send<{ data: AttioWebhook[] }>('webhooks.list', 'GET', 'webhooks', signal).then((r) => r.data),
+    );
+  }
+
+  /**
+   * "Update a webhook" (`PATCH /v2/webhooks/{webhook_id}`,
+   * https://docs.attio.com/rest-api/endpoint-reference/webhooks/update-a-webhook): changes its target URL
+   * and/or subscriptions; the webhook keeps its id and signing secret (the answer does not carry it). Whether
+   * `subscriptions` replaces or extends the list is not stated, so pass the complete list wanted. The same
+   * body twice is harmless: an idempotent write.
+   */
+  updateWebhook(webhookId: string, update: AttioWebhookUpdate): Promise<AttioWebhook> {
+    return this.policy.write(
+      'webhooks.update',
+      (signal) =>
+        this.send<{ data: AttioWebhook }>('webhooks.update', 'PATCH', `webhooks/${enc(webhookId)}`, signal, {
+          json: { data: update },
+        }).then((r) => r.data),
+      { kind: 'idempotent' },
     );
   }
 

@@ -136,6 +136,16 @@ export interface AttioWebhook {
   created_at: string;
 }
 
+/**
+ * Body of "Update a webhook" (`PATCH /v2/webhooks/{webhook_id}`, `data`): both fields optional
+ * (https://docs.attio.com/rest-api/endpoint-reference/webhooks/update-a-webhook; attio-ts-sdk
+ * `PatchV2WebhooksByWebhookIdData`). The answer is the webhook without its secret, which is kept.
+ */
+export interface AttioWebhookUpdate {
+  target_url?: string;
+  subscriptions?: AttioWebhookSubscription[];
+}
+
 /** The create answer is the only one that carries the signing secret. */
 export interface AttioCreatedWebhook extends AttioWebhook {
   secret: string;

@@ -198,6 +198,27 @@ export function registerAttioRoutes(
   app.get<{ Params: Params }>('/v2/webhooks/:webhook_id', async (req) => ({
     data: publicWebhook(state.webhook(req.params['webhook_id'])),
   }));
+  // Update a webhook (https://docs.attio.com/rest-api/endpoint-reference/webhooks/update-a-webhook; attio-ts-sdk
+  // `PatchV2WebhooksByWebhookIdData`): `{data: {target_url?, subscriptions?}}`, unknown id → 404 not_found.
+  // The webhook keeps its id, status and secret; the answer is the webhook without the secret. Given
+  // `subscriptions` replace the list (UNCONFIRMED: the reference does not say replace or merge).
+  app.patch<{ Params: Params }>('/v2/webhooks/:webhook_id', async (req) => {
+    const webhook = state.webhook(req.params['webhook_id']);
+    const body = req.body as { data?: unknown } | undefined;
+    const data = body && typeof body.data === 'object' && body.data !== null ? body.data : undefined;
+    if (!data) throw validationType('Body must be {"data": {...}}.');
+    const { target_url: url, subscriptions: subs } = data as Record<string, unknown>;
+    if (url !== undefined && (typeof url !== 'string' || !/^https?:\/\//.test(url)))
+      throw validationType('data.target_url must be a URL.');
+    if (subs !== undefined && !Array.isArray(subs))
+      throw validationType('data.subscriptions must be an array.');
+    // The create call's validation (bracket access: AttioState keeps it private).
+    const subscriptions = subs?.map((s) => state.parseSubscription(s));
+    if (typeof url === 'string') webhook.target_url = url;
+    if (subscriptions) webhook.subscriptions = subscriptions;
+    afterWrite();
+    return { data: publicWebhook(webhook) };
+  });
   app.delete<{ Params: Params }>('/v2/webhooks/:webhook_id', async (req) => {
     state.deleteWebhook(req.params['webhook_id']);
     afterWrite();

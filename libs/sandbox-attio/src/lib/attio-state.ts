@@ -288,7 +288,8 @@ export class AttioState {
     this.webhooks = this.webhooks.filter((x) => x !== w);
   }
 
-  private parseSubscription(raw: unknown): WebhookSubscription {
+  /** Checks one `subscriptions` entry of a webhook create or update (PATCH) body. */
+  parseSubscription(raw: unknown): WebhookSubscription {
     if (!isObject(raw) || typeof raw['event_type'] !== 'string') {
       throw validationType('Each subscription needs an event_type.');
     }

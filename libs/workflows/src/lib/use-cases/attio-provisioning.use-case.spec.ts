@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
-import { AttioModule } from '@aia/attio';
+import { AttioModule, attioOptionsFromConfig } from '@aia/attio';
 import { AppConfigModule, loadAppConfig } from '@aia/platform';
 import { createAttioEmulator } from '@aia/sandbox-attio';
 import type { AttioEmulator } from '@aia/sandbox-attio';
@@ -9,7 +9,7 @@ import type { ZohoEmulator } from '@aia/sandbox-zoho';
 import { ZohoModule } from '@aia/zoho';
 import { CUSTOMER_ATTRIBUTES } from '../customer-record/customer-attributes';
 import { AttioProvisioningUseCase, describeChanges } from './attio-provisioning.use-case';
-import type { ProvisioningChange } from './attio-provisioning.use-case';
+import type { CreatedWebhook, ProvisioningChange } from './attio-provisioning.use-case';
 
 const API = 'https://api.example.test';
 const TARGET = `${API}/webhooks/attio`;
@@ -34,7 +34,17 @@ describe('AttioProvisioningUseCase: plan, then apply; idempotent', () => {
       ZOHO_API_URL: `${zohoUrl}/billing/v1`,
     });
     moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(config), AttioModule.forRootAsync(), ZohoModule.forRootAsync()],
+      imports: [
+        AppConfigModule.forRoot(config),
+        // Short backoff: one test makes every attempt of a delete fail.
+        AttioModule.forRootAsync({
+          useFactory: () => ({
+            ...attioOptionsFromConfig(config),
+            policy: { baseDelayMs: 5, maxDelayMs: 20 },
+          }),
+        }),
+        ZohoModule.forRootAsync(),
+      ],
       providers: [AttioProvisioningUseCase],
     }).compile();
     provisioning = moduleRef.get(AttioProvisioningUseCase);
@@ -118,12 +128,57 @@ describe('AttioProvisioningUseCase: plan, then apply; idempotent', () => {
     expect(attio.state.webhooks.map((w) => w.id.webhook_id)).toEqual([result.webhookId]);
   });
 
-  it('reports an existing webhook that misses event types', async () => {
-    attio.state.createWebhook({
+  it('an existing webhook missing event types gets them by PATCH: same webhook, same secret', async () => {
+    const existing = attio.state.createWebhook({
       data: { target_url: TARGET, subscriptions: [{ event_type: 'record.created', filter: null }] },
     });
     const plan = await provisioning.plan();
-    expect(ofKind(plan.changes, 'webhook')).toEqual([]);
     expect(plan.webhook.existing?.missingEventTypes).toEqual(['record.updated']);
+    expect(ofKind(plan.changes, 'webhook')).toEqual([]);
+    expect(ofKind(plan.changes, 'webhook-subscriptions')).toEqual([
+      {
+        kind: 'webhook-subscriptions',
+        webhookId: existing.id.webhook_id,
+        targetUrl: TARGET,
+        adds: ['record.updated'],
+        subscriptions: [
+          { event_type: 'record.created', filter: null },
+          { event_type: 'record.updated', filter: null },
+        ],
+      },
+    ]);
+    expect(describeChanges(ofKind(plan.changes, 'webhook-subscriptions'))).toBe(
+      `webhook ${existing.id.webhook_id} → ${TARGET}: also subscribe to record.updated (same webhook and secret)`,
+    );
+    const result = await provisioning.apply(plan);
+    expect(result.webhookSecret).toBeUndefined();
+    expect(attio.state.webhooks).toEqual([
+      expect.objectContaining({
+        id: existing.id,
+        secret: existing.secret,
+        subscriptions: [
+          { event_type: 'record.created', filter: null },
+          { event_type: 'record.updated', filter: null },
+        ],
+      }),
+    ]);
+    expect((await provisioning.plan()).changes).toEqual([]);
+  });
+
+  it('recreateWebhook: the secret reaches the caller first; a failed delete of the old one is reported, not thrown', async () => {
+    const first = await provisioning.execute();
+    const oldId = first.webhookId as string;
+    const plan = await provisioning.plan({ recreateWebhook: true });
+    // Every DELETE of the old webhook fails (and its GET, which nothing calls).
+    attio.server.faults.configure({ errorRate: 1, errorStatus: 500, pathIncludes: `/webhooks/${oldId}` });
+    const seen: CreatedWebhook[] = [];
+    const result = await provisioning.apply(plan, { onWebhookCreated: (c) => seen.push(c) });
+    const fresh = attio.state.webhooks.find((w) => w.id.webhook_id !== oldId);
+    expect(seen).toEqual([{ webhookId: fresh?.id.webhook_id, secret: fresh?.secret, targetUrl: TARGET }]);
+    expect(result).toMatchObject({ webhookId: fresh?.id.webhook_id, webhookSecret: fresh?.secret });
+    expect(result.undeletedWebhooks).toEqual([
+      { webhookId: oldId, error: expect.objectContaining({ kind: 'unavailable' }) },
+    ]);
+    expect(attio.state.webhooks.map((w) => w.id.webhook_id)).toEqual([oldId, fresh?.id.webhook_id]);
   });
 });

@@ -16,6 +16,16 @@ export type ProvisioningChange =
       eventTypes: string[];
       /** Webhooks to this URL deleted once the new one exists (`recreateWebhook`: the secret was lost). */
       replaces: string[];
+    }
+  | {
+      /** The existing webhook lacks event types: PATCH its subscriptions (same webhook, same secret). */
+      kind: 'webhook-subscriptions';
+      webhookId: string;
+      targetUrl: string;
+      /** The event types added. */
+      adds: string[];
+      /** The complete list sent: the webhook's own subscriptions (filters kept) plus the added ones. */
+      subscriptions: AttioWebhookSubscription[];
     };
 
 /** What `plan()` found: the changes `apply()` would make, and the state of the webhook to this API. */
@@ -37,6 +47,28 @@ export interface ProvisioningResult {
   /** The new webhook's signing secret: shown once by Attio; store it as ATTIO_WEBHOOK_SECRET. */
   webhookSecret?: string;
   webhookId?: string;
+  /**
+   * Replaced webhooks whose delete failed: they still exist (and still get events, signed with the lost
+   * secret) until deleted by hand. The new webhook exists and its secret is above.
+   */
+  undeletedWebhooks?: Array<{ webhookId: string; error: unknown }>;
+}
+
+/** A webhook apply() just created, with the signing secret Attio shows only in this answer. */
+export interface CreatedWebhook {
+  webhookId: string;
+  secret: string;
+  targetUrl: string;
+}
+
+export interface ApplyOptions {
+  /** Called after each change (progress output). */
+  onChange?: (change: ProvisioningChange) => void;
+  /**
+   * Called as soon as a webhook exists, before anything else can fail: Attio never shows its secret again,
+   * so the caller must keep it even if a later step throws.
+   */
+  onWebhookCreated?: (created: CreatedWebhook) => void;
 }
 
 /** The record events the workflows react to (trigger, and later plan/cancel/detail changes). */
@@ -118,6 +150,19 @@ export class AttioProvisioningUseCase {
         missingEventTypes: eventTypes.filter((t) => !subscribed.has(t)),
       };
     }
+    const missing = plan.webhook.existing?.missingEventTypes ?? [];
+    if (current && !options.recreateWebhook && missing.length) {
+      changes.push({
+        kind: 'webhook-subscriptions',
+        webhookId: current.id.webhook_id,
+        targetUrl,
+        adds: missing,
+        subscriptions: [
+          ...current.subscriptions,
+          ...ATTIO_WEBHOOK_SUBSCRIPTIONS.filter((s) => missing.includes(s.event_type)),
+        ],
+      });
+    }
     if (!current || options.recreateWebhook) {
       changes.push({
         kind: 'webhook',
@@ -131,18 +176,19 @@ export class AttioProvisioningUseCase {
 
   /**
    * Makes the planned changes in order. `onChange` is called after each one (progress output). A webhook
-   * being replaced is deleted only after its successor exists, so no event goes undelivered in between.
+   * being replaced is deleted only after its successor exists, so no event goes undelivered in between; the
+   * new secret goes to `onWebhookCreated` first, and a failed delete is reported in `undeletedWebhooks`
+   * instead of thrown (throwing would lose the secret of a webhook that exists).
    */
-  async apply(
-    plan: ProvisioningPlan,
-    options: { onChange?: (change: ProvisioningChange) => void } = {},
-  ): Promise<ProvisioningResult> {
+  async apply(plan: ProvisioningPlan, options: ApplyOptions = {}): Promise<ProvisioningResult> {
     const result: ProvisioningResult = { changes: plan.changes, applied: true };
     for (const change of plan.changes) {
       if (change.kind === 'attribute') {
         await this.attio.createAttribute(plan.object, change.input);
       } else if (change.kind === 'option') {
         await this.attio.createSelectOption(plan.object, change.attribute, change.title);
+      } else if (change.kind === 'webhook-subscriptions') {
+        await this.attio.updateWebhook(change.webhookId, { subscriptions: change.subscriptions });
       } else {
         const created = await this.attio.createWebhook(
           change.targetUrl,
@@ -150,7 +196,22 @@ export class AttioProvisioningUseCase {
         );
         result.webhookSecret = created.secret;
         result.webhookId = created.id.webhook_id;
-        for (const id of change.replaces) await this.attio.deleteWebhook(id);
+        options.onWebhookCreated?.({
+          webhookId: created.id.webhook_id,
+          secret: created.secret,
+          targetUrl: change.targetUrl,
+        });
+        for (const id of change.replaces) {
+          try {
+            await this.attio.deleteWebhook(id);
+          } catch (error) {
+            this.logger.warn(
+              `Attio webhook ${id} was replaced by ${created.id.webhook_id} but could not be deleted: ` +
+                `${error instanceof Error ? error.message : String(error)}; delete it by hand`,
+            );
+            (result.undeletedWebhooks ??= []).push({ webhookId: id, error });
+          }
+        }
       }
       options.onChange?.(change);
     }
@@ -182,6 +243,8 @@ export function describeChange(c: ProvisioningChange): string {
       return `webhook → ${c.targetUrl} (${c.eventTypes.join(', ')})${
         c.replaces.length ? `, replacing ${c.replaces.join(', ')}` : ''
       }`;
+    case 'webhook-subscriptions':
+      return `webhook ${c.webhookId} → ${c.targetUrl}: also subscribe to ${c.adds.join(', ')} (same webhook and secret)`;
   }
 }
 
