@@ -1,5 +1,7 @@
 export * from './lib/admin/admin-platforms.controller';
 export * from './lib/admin/admin-token.guard';
+export * from './lib/admin/instance-health-board';
+export * from './lib/admin/instance-health.publisher';
 export * from './lib/config/app-config';
 export * from './lib/config/app-config.module';
 export * from './lib/config/app-config.schema';

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OpsPlatformsReport } from '@aia/contracts';
 import { loadAppConfig } from '@aia/platform';
 import Redis from 'ioredis';
 import type { AppModuleOverrides } from '../app/app.module';
@@ -162,6 +163,18 @@ describe('APP_ROLE: one web and two workers on Redis', () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(stats.status).toBe(200);
+  });
+
+  it("the web's /admin/platforms lists every live instance: itself and both workers (published to Redis)", async () => {
+    const res = await fetch(`${web.url}/admin/platforms`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as OpsPlatformsReport;
+    const seen = body.instances.map((i) => `${i.role}:${i.pid}`).sort();
+    expect(seen).toEqual([`web:${web.child.pid}`, ...workers.map((w) => `worker:${w.child.pid}`)].sort());
+    for (const i of body.instances)
+      expect(i.platforms.map((p) => p.platform)).toEqual(['attio', 'braintree', 'zoho']);
   });
 
   it('a checkout through the web and a renewal: each invoice charged once, recorded in Zoho, shown in Attio; only the workers ran jobs', async () => {

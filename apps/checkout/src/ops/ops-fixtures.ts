@@ -4,6 +4,7 @@ import type {
   OpsEventsStats,
   OpsEventSummary,
   OpsPaymentsReport,
+  OpsPlatformHealth,
   OpsPlatformsReport,
   OpsReconciliationItem,
   OpsReconciliationReport,
@@ -78,28 +79,58 @@ export function histogram(): OpsEventHistogram {
   };
 }
 
+function platformHealth(): OpsPlatformHealth[] {
+  return [
+    {
+      platform: 'attio',
+      breaker: 'closed',
+      recentErrors: [],
+      rateLimits: [
+        { kind: 'read', limit: 100, windowMs: 1000, used: 3, headroom: 97 },
+        { kind: 'write', limit: 25, windowMs: 1000, used: 1, headroom: 24 },
+      ],
+    },
+    {
+      platform: 'zoho',
+      breaker: 'open',
+      recentErrors: [
+        { at: '2026-12-01T09:59:00.000Z', operation: 'invoices.get', outcome: 'unavailable', status: 503 },
+      ],
+      rateLimits: [{ kind: 'shared', limit: 100, windowMs: 60_000, used: 40, headroom: 60 }],
+    },
+    { platform: 'braintree', breaker: 'closed', recentErrors: [], rateLimits: [] },
+  ];
+}
+
+/** One process (APP_ROLE all, no Redis): `instances` is the answering one alone. */
 export function platforms(): OpsPlatformsReport {
+  const instance = { role: 'all', pid: 4242, startedAt: '2026-12-01T08:00:00.000Z' };
   return {
-    instance: { role: 'all', pid: 4242, startedAt: '2026-12-01T08:00:00.000Z' },
-    platforms: [
+    instance,
+    platforms: platformHealth(),
+    instances: [
       {
-        platform: 'attio',
-        breaker: 'closed',
-        recentErrors: [],
-        rateLimits: [
-          { kind: 'read', limit: 100, windowMs: 1000, used: 3, headroom: 97 },
-          { kind: 'write', limit: 25, windowMs: 1000, used: 1, headroom: 24 },
-        ],
+        ...instance,
+        hostname: 'api-1',
+        publishedAt: '2026-12-01T10:00:00.000Z',
+        platforms: platformHealth(),
       },
-      {
-        platform: 'zoho',
-        breaker: 'open',
-        recentErrors: [
-          { at: '2026-12-01T09:59:00.000Z', operation: 'invoices.get', outcome: 'unavailable', status: 503 },
-        ],
-        rateLimits: [{ kind: 'shared', limit: 100, windowMs: 60_000, used: 40, headroom: 60 }],
-      },
-      { platform: 'braintree', breaker: 'closed', recentErrors: [], rateLimits: [] },
+    ],
+  };
+}
+
+/** One web (answering, all breakers closed) and two workers: one sees Zoho's breaker open. */
+export function platformsOfSeveral(): OpsPlatformsReport {
+  const allClosed = platformHealth().map((p) => ({ ...p, breaker: 'closed' as const, recentErrors: [] }));
+  const instance = { role: 'web', pid: 7, startedAt: '2026-12-01T08:00:00.000Z' };
+  const at = { startedAt: '2026-12-01T08:00:01.000Z', publishedAt: '2026-12-01T10:00:00.000Z' };
+  return {
+    instance,
+    platforms: allClosed,
+    instances: [
+      { ...instance, hostname: 'web-a', publishedAt: '2026-12-01T10:00:05.000Z', platforms: allClosed },
+      { role: 'worker', pid: 1, hostname: 'worker-a', ...at, platforms: platformHealth() },
+      { role: 'worker', pid: 1, hostname: 'worker-b', ...at, platforms: allClosed },
     ],
   };
 }
@@ -168,8 +199,8 @@ export function paymentsReport(range = { from: '2026-11-18', to: '2026-12-01' })
       },
     ],
     perDay: [
-      { date: '2026-11-30', succeeded: 0, failed: 1, amount: '0.00' },
-      { date: '2026-12-01', succeeded: 1, failed: 0, amount: '99.00' },
+      { date: '2026-11-30', succeeded: 0, failed: 1, amounts: {} },
+      { date: '2026-12-01', succeeded: 1, failed: 0, amounts: { USD: '99.00' } },
     ],
   };
 }

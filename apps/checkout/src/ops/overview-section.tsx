@@ -1,5 +1,10 @@
 import { OPS_EVENT_STATES } from '@aia/contracts';
-import type { OpsEventHistogram, OpsPlatformHealth } from '@aia/contracts';
+import type {
+  OpsEventHistogram,
+  OpsInstanceHealth,
+  OpsPlatformHealth,
+  OpsPlatformsReport,
+} from '@aia/contracts';
 import { formatAge, formatDateTime, formatHour, PLATFORM_NAMES, STATE_COLOURS, STATE_NAMES } from './format';
 import type { OpsApi } from './ops-api';
 import { StackedBarChart } from './stacked-bar-chart';
@@ -98,20 +103,23 @@ export function OverviewSection({ api, onReviewDeadLetters }: { api: OpsApi; onR
           </p>
         )}
         {!platforms.data && !platforms.error && <p role="status">Loading…</p>}
-        {platforms.data && (
-          <>
-            <p className="muted">
-              As seen by the API instance that answered: role <strong>{platforms.data.instance.role}</strong>,
-              process {platforms.data.instance.pid}, started{' '}
-              {formatDateTime(platforms.data.instance.startedAt)}.
-            </p>
-            <div className="cards platforms">
-              {platforms.data.platforms.map((p) => (
-                <PlatformCard key={p.platform} health={p} />
-              ))}
-            </div>
-          </>
-        )}
+        {platforms.data &&
+          ((platforms.data.instances?.length ?? 0) > 1 ? (
+            <InstancesHealth report={platforms.data} />
+          ) : (
+            <>
+              <p className="muted">
+                As seen by the API instance that answered: role{' '}
+                <strong>{platforms.data.instance.role}</strong>, process {platforms.data.instance.pid},
+                started {formatDateTime(platforms.data.instance.startedAt)}.
+              </p>
+              <div className="cards platforms">
+                {platforms.data.platforms.map((p) => (
+                  <PlatformCard key={p.platform} health={p} />
+                ))}
+              </div>
+            </>
+          ))}
       </section>
     </>
   );
@@ -139,12 +147,104 @@ const BREAKER_TEXT: Record<OpsPlatformHealth['breaker'], string> = {
   open: 'Open (calls stopped)',
 };
 
-function PlatformCard({ health }: { health: OpsPlatformHealth }) {
+const BREAKER_RANK: Record<OpsPlatformHealth['breaker'], number> = { closed: 0, half_open: 1, open: 2 };
+
+/** The worst breaker state an instance sees, and the platforms in it. */
+function worstBreaker(platforms: OpsPlatformHealth[]): {
+  state: OpsPlatformHealth['breaker'];
+  names: string[];
+} {
+  const state = platforms.reduce<OpsPlatformHealth['breaker']>(
+    (worst, p) => (BREAKER_RANK[p.breaker] > BREAKER_RANK[worst] ? p.breaker : worst),
+    'closed',
+  );
+  const names = platforms
+    .filter((p) => state !== 'closed' && p.breaker === state)
+    .map((p) => PLATFORM_NAMES[p.platform] ?? p.platform);
+  return { state, names };
+}
+
+const isAnswering = (report: OpsPlatformsReport, i: OpsInstanceHealth) =>
+  i.role === report.instance.role &&
+  i.pid === report.instance.pid &&
+  i.startedAt === report.instance.startedAt;
+
+const instanceName = (i: OpsInstanceHealth) => `${i.role} on ${i.hostname}, process ${i.pid}`;
+
+/** Several processes (web and workers on Redis): one row each, then each one's platforms. */
+function InstancesHealth({ report }: { report: OpsPlatformsReport }) {
+  const instances = report.instances;
+  return (
+    <>
+      <table className="ops-table compact">
+        <caption>Live API instances ({instances.length}): each one's own view of the platforms</caption>
+        <thead>
+          <tr>
+            <th scope="col">Role</th>
+            <th scope="col">Host</th>
+            <th scope="col">Process</th>
+            <th scope="col">Started</th>
+            <th scope="col">Last published</th>
+            <th scope="col">Worst breaker</th>
+          </tr>
+        </thead>
+        <tbody>
+          {instances.map((i) => {
+            const worst = worstBreaker(i.platforms);
+            return (
+              <tr
+                key={`${i.role}:${i.hostname}:${i.pid}`}
+                className={worst.state === 'closed' ? '' : 'alarm'}
+              >
+                <th scope="row">
+                  {i.role}
+                  {isAnswering(report, i) && <span className="muted"> (answered)</span>}
+                </th>
+                <td>{i.hostname}</td>
+                <td>{i.pid}</td>
+                <td>{formatDateTime(i.startedAt)}</td>
+                <td>{formatDateTime(i.publishedAt)}</td>
+                <td>
+                  <span className={`badge breaker-${worst.state}`}>{BREAKER_TEXT[worst.state]}</span>
+                  {worst.names.length > 0 && ` ${worst.names.join(', ')}`}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {instances.map((i) => {
+        const worst = worstBreaker(i.platforms);
+        return (
+          <details
+            key={`${i.role}:${i.hostname}:${i.pid}`}
+            open={worst.state !== 'closed'}
+            aria-label={instanceName(i)}
+          >
+            <summary>
+              <strong>{i.role}</strong> on {i.hostname}, process {i.pid}:{' '}
+              <span className={`badge breaker-${worst.state}`}>{BREAKER_TEXT[worst.state]}</span>
+            </summary>
+            <div className="cards platforms">
+              {i.platforms.map((p) => (
+                <PlatformCard key={p.platform} health={p} nested />
+              ))}
+            </div>
+          </details>
+        );
+      })}
+    </>
+  );
+}
+
+function PlatformCard({ health, nested = false }: { health: OpsPlatformHealth; nested?: boolean }) {
   const name = PLATFORM_NAMES[health.platform] ?? health.platform;
   const errors = health.recentErrors.slice(0, 5);
+  const Title = nested ? 'h4' : 'h3';
+  const Sub = nested ? 'h5' : 'h4';
   return (
     <article className={`card platform ${health.breaker === 'closed' ? '' : 'alarm'}`} aria-label={name}>
-      <h3>{name}</h3>
+      <Title>{name}</Title>
       <dl className="summary">
         <dt>Circuit breaker</dt>
         <dd>
@@ -160,7 +260,7 @@ function PlatformCard({ health }: { health: OpsPlatformHealth }) {
           <RateLimitRow key={r.kind} limit={r} />
         ))}
       </dl>
-      <h4>Recent errors</h4>
+      <Sub>Recent errors</Sub>
       {errors.length === 0 ? (
         <p className="muted">None recently.</p>
       ) : (

@@ -74,7 +74,7 @@ export interface OpsEventHistogram {
   hours: Array<{ hour: string; counts: Record<OpsEventState, number> }>;
 }
 
-/** GET /admin/platforms: what this API instance sees of each platform right now. */
+/** GET /admin/platforms: what one API instance (process) sees of each platform right now. */
 export interface OpsPlatformHealth {
   platform: OpsPlatform;
   breaker: 'closed' | 'open' | 'half_open';
@@ -96,10 +96,27 @@ export interface OpsPlatformHealth {
   }>;
 }
 
+/** One live process's platform health, as it last published it (every 10 s; gone 30 s after it stops). */
+export interface OpsInstanceHealth {
+  /** `web`, `worker` or `all`. */
+  role: string;
+  pid: number;
+  hostname: string;
+  startedAt: string;
+  publishedAt: string;
+  platforms: OpsPlatformHealth[];
+}
+
 export interface OpsPlatformsReport {
   /** Role and process of the instance answering (`web`, `worker`, `all`). */
   instance: { role: string; pid: number; startedAt: string };
+  /** The answering instance's platforms. */
   platforms: OpsPlatformHealth[];
+  /**
+   * Every live instance (workers included), the answering one with a fresh snapshot; by role, host, pid.
+   * One process alone (no Redis): just the answering one.
+   */
+  instances: OpsInstanceHealth[];
 }
 
 /** One Braintree sale as the ops page lists it. `invoiceId` is the sale's orderId (the Zoho invoice). */
@@ -123,8 +140,11 @@ export interface OpsPaymentsReport {
   payments: OpsPayment[];
   /** Declined, rejected or failed sales, newest first (at most 50). */
   failed: OpsPayment[];
-  /** One entry per day of the range, oldest first; `amount` is the sum of successful sales. */
-  perDay: Array<{ date: string; succeeded: number; failed: number; amount: string }>;
+  /**
+   * One entry per day of the range, oldest first; `amounts` sums the successful sales per currency (ISO code →
+   * decimal string; merchant accounts may bill in several currencies, which are never added together).
+   */
+  perDay: Array<{ date: string; succeeded: number; failed: number; amounts: Record<string, string> }>;
 }
 
 export type OpsMismatchClass =

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { DynamicModule, Provider } from '@nestjs/common';
-import { APP_CONFIG, metricsRegistry } from '@aia/platform';
+import { APP_CONFIG, INSTANCE_HEALTH_BOARD, metricsRegistry } from '@aia/platform';
 import type { AppConfig } from '@aia/platform';
 import { AdminEventsController } from './admin/admin-events.controller';
 import { AdminTokenGuard } from './admin/admin-token.guard';
@@ -17,7 +17,7 @@ import { DrainState } from './ingest/drain-state';
 import { EventIngestService } from './ingest/event-ingest.service';
 import { EventsMetrics } from './metrics/events-metrics';
 import { EventProcessor } from './processing/event-processor.service';
-import { createEventsStore } from './store/create-events-store';
+import { createEventsStore, createInstanceHealthBoard } from './store/create-events-store';
 import { EVENTS_STORE, KEYED_LOCK } from './store/events-store';
 import { INTENT_LOG } from './intents/intent-log';
 import type { EventsStore } from './store/events-store';
@@ -45,6 +45,13 @@ export class EventsModule {
         inject: [APP_CONFIG, EVENTS_OPTIONS],
       },
       { provide: JOB_QUEUE, useFactory: (store: EventsStore) => store.queue, inject: [EVENTS_STORE] },
+      // The platform's InstanceHealthPublisher (MetricsModule) uses it: Redis shared by every process, or null.
+      {
+        provide: INSTANCE_HEALTH_BOARD,
+        useFactory: (config: AppConfig, options: EventsModuleOptions) =>
+          createInstanceHealthBoard(config, options),
+        inject: [APP_CONFIG, EVENTS_OPTIONS],
+      },
       { provide: KEYED_LOCK, useFactory: (store: EventsStore) => store.locks, inject: [EVENTS_STORE] },
       { provide: INTENT_LOG, useFactory: (store: EventsStore) => store.intents, inject: [EVENTS_STORE] },
       {
@@ -77,6 +84,7 @@ export class EventsModule {
       controllers: http ? [AdminEventsController] : [],
       providers,
       exports: [
+        INSTANCE_HEALTH_BOARD,
         EventHandlerRegistry,
         JOB_QUEUE,
         KEYED_LOCK,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { OpsPlatformsReport } from '@aia/contracts';
@@ -70,6 +71,15 @@ describe('GET /admin/platforms', () => {
     const body = res.json<OpsPlatformsReport>();
     expect(body.instance).toEqual({ role: 'all', pid: process.pid, startedAt: expect.any(String) });
     expect(Date.parse(body.instance.startedAt)).toBeLessThanOrEqual(Date.now());
+    // One process, in-memory board: `instances` is this one alone, with the same (fresh) platforms.
+    expect(body.instances).toEqual([
+      {
+        ...body.instance,
+        hostname: hostname(),
+        publishedAt: expect.any(String),
+        platforms: body.platforms,
+      },
+    ]);
     expect(body.platforms).toEqual([
       {
         platform: 'zoho',

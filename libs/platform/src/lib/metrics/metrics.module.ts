@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { collectDefaultMetrics } from 'prom-client';
 import { AdminPlatformsController } from '../admin/admin-platforms.controller';
+import { InstanceHealthPublisher } from '../admin/instance-health.publisher';
 import { PolicyRegistry } from '../resilience/policy-registry';
 import { metricsRegistry, UpstreamMetrics } from './metrics';
 import { MetricsController } from './metrics.controller';
@@ -17,8 +18,10 @@ export interface MetricsModuleOptions {
 
 /**
  * Global: serves GET /metrics (Prometheus text format) from the process registry and provides
- * PolicyRegistry and UpstreamMetrics to every module; serves GET /admin/platforms (the registry's snapshot,
- * behind the admin token).
+ * PolicyRegistry and UpstreamMetrics to every module; publishes the registry's snapshot to the instance
+ * health board (InstanceHealthPublisher: in memory, or the board another module provides under
+ * INSTANCE_HEALTH_BOARD) and serves GET /admin/platforms (every live instance's snapshot, behind the admin
+ * token).
  */
 @Module({})
 export class MetricsModule {
@@ -34,9 +37,10 @@ export class MetricsModule {
       controllers: [MetricsController, ...(options.adminRoutes === false ? [] : [AdminPlatformsController])],
       providers: [
         PolicyRegistry,
+        InstanceHealthPublisher,
         { provide: UpstreamMetrics, useFactory: () => new UpstreamMetrics(metricsRegistry) },
       ],
-      exports: [PolicyRegistry, UpstreamMetrics],
+      exports: [PolicyRegistry, UpstreamMetrics, InstanceHealthPublisher],
     };
   }
 }

@@ -44,7 +44,7 @@ const cents = (amount: string) => Math.round(Number(amount) * 100);
 /**
  * The ops page's payments view: Braintree sales created in a date range (one search), split into successful
  * and failed ones (voided, authorizing and expired authorizations are in neither), and counted per day.
- * Amounts per day add up the successful sales whatever their currency (the service bills in one).
+ * Amounts per day are summed per currency: BRAINTREE_MERCHANT_ACCOUNTS may map several currencies.
  */
 @Injectable()
 export class RecentPaymentsUseCase {
@@ -56,9 +56,9 @@ export class RecentPaymentsUseCase {
       createdSince: new Date(`${from}T00:00:00.000Z`),
       createdBefore: new Date(`${to}T23:59:59.999Z`),
     });
-    const days = new Map<string, { succeeded: number; failed: number; cents: number }>();
+    const days = new Map<string, { succeeded: number; failed: number; cents: Map<string, number> }>();
     for (let t = Date.parse(from); t <= Date.parse(to); t += DAY_MS)
-      days.set(isoDay(t), { succeeded: 0, failed: 0, cents: 0 });
+      days.set(isoDay(t), { succeeded: 0, failed: 0, cents: new Map() });
 
     const payments: OpsPayment[] = [];
     const failed: OpsPayment[] = [];
@@ -76,7 +76,7 @@ export class RecentPaymentsUseCase {
         if (payments.length < MAX_LISTED_PAYMENTS) payments.push(payment);
         if (day) {
           day.succeeded++;
-          day.cents += cents(t.amount);
+          day.cents.set(t.currencyIsoCode, (day.cents.get(t.currencyIsoCode) ?? 0) + cents(t.amount));
         }
       } else {
         if (failed.length < MAX_LISTED_PAYMENTS) failed.push(payment);
@@ -92,7 +92,7 @@ export class RecentPaymentsUseCase {
         date,
         succeeded: d.succeeded,
         failed: d.failed,
-        amount: (d.cents / 100).toFixed(2),
+        amounts: Object.fromEntries([...d.cents].map(([currency, c]) => [currency, (c / 100).toFixed(2)])),
       })),
     };
   }

@@ -209,6 +209,10 @@ export class ReconciliationUseCase {
   }
 
   private async recordPayment(invoice: ZohoInvoice, t: TransactionSummary): Promise<void> {
+    // Read again right before writing: the report may be minutes old (an operator clicking Heal), and the
+    // invoice's payment job, or another operator, may have recorded this sale since. Zoho itself refuses a
+    // second payment beyond the balance, which closes what is left of the window.
+    if (await this.payments.findByReference(invoice.invoice_id, t.id)) return;
     const amount = Math.min(Number(t.amount), invoice.balance);
     if (!(amount > 0))
       throw new Error(`invoice ${numberOf(invoice)} has no balance left to apply ${t.amount} to`);
