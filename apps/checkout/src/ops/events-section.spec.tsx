@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { EventDetail } from './event-detail';
 import { EventsSection } from './events-section';
 import { createOpsApi } from './ops-api';
@@ -170,7 +170,8 @@ describe('event detail', () => {
     );
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
     expect(fetchMock).toHaveBeenCalledWith(`${eventUrl}/retry`, expect.objectContaining({ method: 'POST' }));
-    expect(onChanged).toHaveBeenCalledTimes(2); // after the retry, and once it settled
+    // After the retry, and once it settled; the second comes from an effect, which may run after the paint.
+    await waitFor(() => expect(onChanged).toHaveBeenCalledTimes(2));
   });
 
   it('shows the API message when a retry is refused (409)', async () => {
