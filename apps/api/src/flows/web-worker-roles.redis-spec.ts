@@ -139,7 +139,10 @@ describe('APP_ROLE: one web and two workers on Redis', () => {
         `event pipeline started (bullmq, workers ${role === 'web' ? 'off' : 'on'})`,
       );
     }
-    expect(web.output()).toContain('Attio emulator ready for the workflows');
+    // The line comes at the end of provisioning, after the attribute the set-up waited for.
+    await eventually('the web process to finish provisioning Attio', () =>
+      web.output().includes('Attio emulator ready for the workflows'),
+    );
     for (const w of workers) expect(w.output()).not.toContain('Attio emulator ready for the workflows');
   });
 
