@@ -188,6 +188,8 @@ export async function startApi(s: ApiSettings): Promise<{ url: string; close(): 
     PORT: String(s.port),
     PUBLIC_API_URL: apiUrl,
     ADMIN_TOKEN,
+    // As behind one proxy (Render): the benches give each customer its own address in X-Forwarded-For.
+    TRUST_PROXY_HOPS: '1',
     LOG_LEVEL: s.logLevel ?? 'info',
     ATTIO_API_URL: `${s.urls.attio}/v2`,
     ZOHO_ACCOUNTS_URL: s.urls.zoho,

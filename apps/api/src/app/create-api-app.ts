@@ -12,7 +12,7 @@ export async function createApiApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, overrides),
-    new FastifyAdapter(fastifyAdapterOptions()),
+    new FastifyAdapter(fastifyAdapterOptions(config)),
     { rawBody: true, bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

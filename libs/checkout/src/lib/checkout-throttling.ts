@@ -1,6 +1,6 @@
 import type { ThrottlerOptions } from '@nestjs/throttler';
 
-/** Per client IP (the API trusts the proxy's X-Forwarded-For, configure-http-app.ts). */
+/** Per client IP: req.ip, the address TRUST_PROXY_HOPS designates (configure-http-app.ts trustProxyOption). */
 export const CHECKOUT_IP_LIMIT = { name: 'ip', ttl: 60_000, limit: 60 } as const;
 /** Per checkout token: one customer's page never needs more than this. */
 export const CHECKOUT_TOKEN_LIMIT = { name: 'token', ttl: 60_000, limit: 30 } as const;

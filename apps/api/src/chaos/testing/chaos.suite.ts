@@ -226,6 +226,8 @@ export function describeChaos(backend: 'sqlite' | 'redis'): void {
         DATA_DIR: dataDir,
         ADMIN_TOKEN,
         PUBLIC_API_URL: apiUrl,
+        // As behind one proxy: each customer's X-Forwarded-For is its address for the per-IP checkout limits.
+        TRUST_PROXY_HOPS: '1',
         ...(backend === 'redis' ? { REDIS_URL: redisUrl } : {}),
       };
       target = {

@@ -61,7 +61,7 @@ export async function startEventsApp(
     controllers: opts.webhooks === false ? [] : [TestWebhooksController],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    new FastifyAdapter(fastifyAdapterOptions()),
+    new FastifyAdapter(fastifyAdapterOptions(config)),
     {
       rawBody: true,
       logger: false,

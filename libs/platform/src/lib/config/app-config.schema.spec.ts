@@ -257,6 +257,18 @@ describe('loadAppConfig', () => {
       ]);
     });
   });
+
+  describe('TRUST_PROXY_HOPS', () => {
+    it('defaults to 0 (no proxy: X-Forwarded-For ignored) and takes a hop count', () => {
+      expect(loadAppConfig({}).trustProxyHops).toBe(0);
+      expect(loadAppConfig({ TRUST_PROXY_HOPS: '1' }).trustProxyHops).toBe(1);
+    });
+
+    it('refuses anything but a small whole number (true would trust whatever the client sends)', () => {
+      for (const raw of ['-1', 'true', '1.5'])
+        expect(problemsOf({ TRUST_PROXY_HOPS: raw }).map((p) => p.variable)).toEqual(['TRUST_PROXY_HOPS']);
+    });
+  });
 });
 
 describe('parseMerchantAccounts', () => {

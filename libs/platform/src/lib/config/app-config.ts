@@ -26,6 +26,12 @@ export interface AppConfig {
   nodeEnv: string;
   logLevel: string;
   port: number;
+  /**
+   * Reverse proxies in front of the API that append the client's address to X-Forwarded-For
+   * (TRUST_PROXY_HOPS): 0 ignores the header (req.ip is the socket's address); 1 on Render. The per-IP
+   * checkout limits key on req.ip, so trusting more hops than exist lets a client pick its own key.
+   */
+  trustProxyHops: number;
   publicApiUrl: string;
   checkoutPublicUrl: string;
   dataDir: string;

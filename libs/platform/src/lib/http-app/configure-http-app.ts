@@ -16,15 +16,30 @@ import { registerSecurityHeaders } from './security-headers';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Options for `new FastifyAdapter(...)`, shared by main.ts and the tests. */
-export function fastifyAdapterOptions(): FastifyServerOptions & { skipMiddie: boolean } {
+/**
+ * Fastify's `trustProxy` for TRUST_PROXY_HOPS. A number n trusts the n addresses nearest the socket: Fastify 5
+ * (lib/request.js getTrustProxyFn: `(addr, i) => i < n`) hands it to @fastify/proxy-addr, which walks
+ * [socket, X-Forwarded-For right to left] and stops at the first untrusted entry, so req.ip is the entry the
+ * outermost trusted proxy appended (docs/Reference/Server.md, `trustProxy`: "Trust the nth hop from the
+ * front-facing proxy server as the client"). Entries further left are whatever the client sent and are never
+ * req.ip. `true` (trust every hop) would make req.ip the leftmost entry, chosen by the client: the per-IP
+ * checkout limits (libs/checkout checkout-throttling.ts) key on req.ip. 0: no proxy, the header is ignored.
+ */
+export function trustProxyOption(hops: number): number | false {
+  return hops > 0 ? hops : false;
+}
+
+/** Options for `new FastifyAdapter(...)`, shared by main.ts and the tests (no config: trusts no proxy). */
+export function fastifyAdapterOptions(
+  config: Pick<AppConfig, 'trustProxyHops'> = { trustProxyHops: 0 },
+): FastifyServerOptions & { skipMiddie: boolean } {
   return {
     // The app has no Nest middleware (request logging and correlation ids are Fastify hooks): without it,
     // @fastify/middie's per-request hook cost ~60 µs of CPU per webhook (bench/webhook-ingest). Code that
     // needs middleware should use a Fastify hook in configureHttpApp instead.
     skipMiddie: true,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: trustProxyOption(config.trustProxyHops),
     // Checkout tokens (signed JWTs, ~400 characters) travel in the path; Fastify's default is 100 (414 past it).
     routerOptions: { maxParamLength: 2048 },
     genReqId: (req) => correlationIdFor(req as IncomingMessage),
