@@ -245,6 +245,24 @@ describe('checkout form', () => {
     expect(payButton()).toBeEnabled();
   });
 
+  it('says the bank did not confirm the card when the API requires a 3-D Secure liability shift', async () => {
+    stubFetch({
+      [GET]: () => json(200, sessionView()),
+      [COMPLETE]: () =>
+        apiError(422, 'payment_method_invalid', 'refused', {
+          reason: 'three_d_secure_required',
+          threeDSecure: null,
+        }),
+    });
+    renderPage();
+    await formReady();
+    submit();
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Your bank did not confirm this card. Please try again, or use a different card.',
+    );
+    expect(payButton()).toBeEnabled();
+  });
+
   it('offers to reload card fields that failed to load', async () => {
     fake.mount.mockRejectedValueOnce(new CardFieldsError('load_failed'));
     stubFetch({ [GET]: () => json(200, sessionView()) });

@@ -29,6 +29,18 @@ export function terminalView(error: unknown): CheckoutView | null {
   return null;
 }
 
+/**
+ * `details.reason` of the API's 422 when CHECKOUT_3DS=required and the card's 3-D Secure check did not shift
+ * the liability (libs/workflows use-cases/three-d-secure-check.ts).
+ */
+const THREE_D_SECURE_REQUIRED = 'three_d_secure_required';
+
+function reasonOf(details: unknown): unknown {
+  return typeof details === 'object' && details !== null
+    ? (details as { reason?: unknown }).reason
+    : undefined;
+}
+
 /** A customer-readable message for an error that leaves the checkout open (retry possible). */
 export function retryableMessage(error: unknown): string {
   if (!(error instanceof CheckoutApiError)) return 'Something went wrong. Please try again.';
@@ -42,7 +54,9 @@ export function retryableMessage(error: unknown): string {
     case 409:
       return 'Your payment is already being processed. Please wait a moment, then try again.';
     case 422:
-      return 'We could not use these card details. Please enter your card again.';
+      return reasonOf(error.details) === THREE_D_SECURE_REQUIRED
+        ? 'Your bank did not confirm this card. Please try again, or use a different card.'
+        : 'We could not use these card details. Please enter your card again.';
     case 400:
       return 'Some of the details are not valid. Please check the form and try again.';
     default:

@@ -19,6 +19,31 @@ export interface CreatePaymentMethodInput {
   token?: string;
 }
 
+/**
+ * The 3-D Secure result of a nonce, as `PaymentMethodNonce.find` answers it: Braintree's documented
+ * server-side check ("returns … 3D Secure information such as liabilityShifted and liabilityShiftPossible.
+ * This can be used for server-side risk checking before creating transactions";
+ * https://developer.paypal.com/braintree/docs/reference/request/payment-method-nonce/find/node/). The values
+ * braintree-web hands the page "should not be trusted for your server-side risk assessment"
+ * (https://developer.paypal.com/braintree/docs/guides/3d-secure/advanced-options).
+ * - `not_found`: Braintree does not know the nonce (never issued, or expired);
+ * - `none`: the nonce carries no 3DS info (tokenized without a 3DS verification);
+ * - `captured`: the 3DS result; `liabilityShifted` true means authentication succeeded (or the card brand
+ *   took the liability), so fraud chargebacks are the issuer's.
+ */
+export type NonceThreeDSecure =
+  | { kind: 'not_found' }
+  | { kind: 'none' }
+  | {
+      kind: 'captured';
+      liabilityShifted: boolean;
+      liabilityShiftPossible: boolean;
+      /** e.g. `authenticate_successful`, `authenticate_frictionless_failed`. */
+      status: string | null;
+      /** `Y`, `N`, `U`, `B`. */
+      enrolled: string | null;
+    };
+
 /** Braintree's "Token is already in use." (ValidationErrorCodes.CreditCard.TokenIsInUse). */
 export const PAYMENT_METHOD_TOKEN_TAKEN = '91719';
 
@@ -102,6 +127,40 @@ export class BraintreePaymentMethodsService {
       },
       { kind: 'idempotent' },
     );
+  }
+
+  /**
+   * The nonce's 3-D Secure result (PaymentMethodNonce.find). A read: it does not consume the nonce, so it is
+   * retried like any read; an unknown nonce is `not_found`, not an error.
+   */
+  threeDSecureOf(nonce: string): Promise<NonceThreeDSecure> {
+    return this.policy.read('paymentMethodNonce.find', async () => {
+      let found: braintree.PaymentMethodNonce;
+      try {
+        found = await this.gateway.paymentMethodNonce.find(nonce);
+      } catch (err) {
+        if (classifyBraintreeError(err).kind === 'not_found') return { kind: 'not_found' } as const;
+        throw braintreeUpstreamError(err, 'paymentMethodNonce.find');
+      }
+      // The SDK leaves `threeDSecureInfo` null (nil in the XML) when no 3DS info was captured.
+      const info = found.threeDSecureInfo as
+        | {
+            liabilityShifted?: unknown;
+            liabilityShiftPossible?: unknown;
+            status?: unknown;
+            enrolled?: unknown;
+          }
+        | null
+        | undefined;
+      if (!info) return { kind: 'none' } as const;
+      return {
+        kind: 'captured',
+        liabilityShifted: info.liabilityShifted === true,
+        liabilityShiftPossible: info.liabilityShiftPossible === true,
+        status: typeof info.status === 'string' ? info.status : null,
+        enrolled: typeof info.enrolled === 'string' ? info.enrolled : null,
+      } as const;
+    });
   }
 
   find(token: string): Promise<PaymentMethodSummary | undefined> {

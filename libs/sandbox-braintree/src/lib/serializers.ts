@@ -309,3 +309,45 @@ export function apiErrorResponse(input: {
   if (input.verification) out['verification'] = input.verification;
   return out;
 }
+
+/**
+ * `<payment-method-nonce>` as `gateway.paymentMethodNonce.find` parses it (payment_method_nonce.js wraps
+ * `threeDSecureInfo` in ThreeDSecureInfo; `nil` → null, "3D Secure info was not captured").
+ * Fields: https://developer.paypal.com/braintree/docs/reference/response/payment-method-nonce (nonce, type,
+ * consumed, default, details, bin_data, three_d_secure_info); the `details` keys other than `bin` (asserted
+ * by braintree_node's integration spec) follow the client SDKs' card nonce (lastTwo, lastFour, cardType,
+ * expirationMonth, expirationYear) and are UNCONFIRMED for the server answer.
+ */
+export function paymentMethodNonceXml(input: {
+  nonce: string;
+  profile: CardProfile;
+  expirationMonth: string;
+  expirationYear: string;
+  consumed: boolean;
+}): XmlObject {
+  const { profile } = input;
+  const info = profile.threeDSecure;
+  return {
+    nonce: input.nonce,
+    type: 'CreditCard',
+    description: `ending in ${profile.number.slice(-2)}`,
+    consumed: input.consumed,
+    default: false,
+    details: {
+      bin: profile.number.slice(0, 6),
+      'last-two': profile.number.slice(-2),
+      'last-four': profile.number.slice(-4),
+      'card-type': profile.cardType,
+      'expiration-month': input.expirationMonth,
+      'expiration-year': input.expirationYear,
+    },
+    'three-d-secure-info': info
+      ? {
+          enrolled: info.enrolled,
+          status: info.status,
+          'liability-shifted': info.liabilityShifted,
+          'liability-shift-possible': info.liabilityShiftPossible,
+        }
+      : null,
+  };
+}

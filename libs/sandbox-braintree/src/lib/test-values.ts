@@ -32,6 +32,46 @@ export interface CardProfile {
   indicatorsNo?: boolean;
   countryOfIssuance?: string;
   issuingBank?: string;
+  /**
+   * 3-D Secure result carried by a nonce of this card (`PaymentMethodNonce.find` → `threeDSecureInfo`);
+   * absent: the nonce has none (`<three-d-secure-info nil="true"/>`).
+   */
+  threeDSecure?: ThreeDSecureResult;
+}
+
+/**
+ * The `threeDSecureInfo` fields Braintree documents for server-side risk checks (PaymentMethodNonce.find:
+ * `enrolled`, `status`, `liabilityShifted`, `liabilityShiftPossible`):
+ * https://developer.paypal.com/braintree/docs/reference/request/payment-method-nonce/find/node/
+ */
+export interface ThreeDSecureResult {
+  enrolled: string;
+  status: string;
+  liabilityShifted: boolean;
+  liabilityShiftPossible: boolean;
+}
+
+/**
+ * A successful authentication: the values braintree_node's integration spec asserts for a 3DS nonce
+ * (spec/integration/braintree/payment_method_nonce_gateway_spec.js: enrolled Y, authenticate_successful,
+ * liability shifted and possible).
+ */
+const THREE_DS_SUCCESSFUL: ThreeDSecureResult = {
+  enrolled: 'Y',
+  status: 'authenticate_successful',
+  liabilityShifted: true,
+  liabilityShiftPossible: true,
+};
+
+/**
+ * A failed authentication of an enrolled card ("Merchants should prompt customers for another form of
+ * payment", 3DS testing page https://developer.paypal.com/braintree/docs/guides/3d-secure/testing).
+ * liabilityShifted false / liabilityShiftPossible true follow Braintree's definitions (advanced options page:
+ * "liabilityShiftPossible … eligible; if liabilityShifted is false, then the user failed 3D Secure
+ * authentication"); the exact values the sandbox answers for these test values are UNCONFIRMED.
+ */
+function threeDsFailed(status: string): ThreeDSecureResult {
+  return { enrolled: 'Y', status, liabilityShifted: false, liabilityShiftPossible: true };
 }
 
 export type NonceProblem = 'luhn_invalid' | 'consumed';
@@ -92,6 +132,15 @@ export const TEST_CARD_NUMBERS: Record<string, CardProfile> = {
   '4111111111112101': visa('4111111111112101'),
   '4111111111121102': visa('4111111111121102', { countryOfIssuance: 'USA' }),
   '4111111141010101': visa('4111111141010101', { issuingBank: 'NETWORK ONLY' }),
+  // 3DS 2 sandbox cards (https://developer.paypal.com/braintree/docs/guides/3d-secure/testing): "Successful
+  // No-Challenge Authentication" (status authenticate_successful) and "Failed No-Challenge Authentication"
+  // (authenticate_frictionless_failed). Real nonces carry 3DS info only after braintree-web's verifyCard; the
+  // emulator's tokenize attaches it at once (docs/sandbox.md, differences), so the sandbox card fields can pass
+  // CHECKOUT_3DS=required.
+  '4000000000002701': visa('4000000000002701', { threeDSecure: THREE_DS_SUCCESSFUL }),
+  '4000000000002925': visa('4000000000002925', {
+    threeDSecure: threeDsFailed('authenticate_frictionless_failed'),
+  }),
   // braintree.Test.CreditCardNumbers.Dispute.Chargeback: a sale opens a dispute (testing page, "Disputes").
   '4023898493988028': visa('4023898493988028', { outcome: { kind: 'chargeback' } }),
 };
@@ -132,14 +181,29 @@ export const TEST_NONCES: Record<string, CardProfile | NonceProblem> = {
   'fake-processor-failure-jcb-nonce': TEST_CARD_NUMBERS['3566002020360505'],
   'fake-gateway-rejected-fraud-nonce': TEST_CARD_NUMBERS['4000111111111511'],
   'fake-gateway-rejected-risk-thresholds-nonce': TEST_CARD_NUMBERS['4111130000000003'],
+  // braintree.Test.Nonces.ThreeDSecure*: nonces that carry 3DS info. The card behind them (bin 411111, as in
+  // the SDK's integration spec) and the failed nonce's status/liability values are UNCONFIRMED.
+  'fake-three-d-secure-visa-full-authentication-nonce': visa('4111111111111111', {
+    threeDSecure: THREE_DS_SUCCESSFUL,
+  }),
+  'fake-three-d-secure-two-visa-successful-frictionless-authentication-nonce': visa('4111111111111111', {
+    threeDSecure: THREE_DS_SUCCESSFUL,
+  }),
+  'fake-three-d-secure-visa-failed-authentication-nonce': visa('4111111111111111', {
+    threeDSecure: threeDsFailed('authenticate_failed'),
+  }),
   'fake-luhn-invalid-nonce': 'luhn_invalid',
   'fake-consumed-nonce': 'consumed',
 };
 
-/** The static test nonce that behaves like a card number (for the tokenize answer), if there is one. */
+/**
+ * The static test nonce that behaves like a card number (for the tokenize answer), if there is one. The 3DS
+ * nonces are no plain card's equivalent (they carry 3DS info).
+ */
 export function equivalentTestNonce(profile: CardProfile): string | undefined {
   for (const [nonce, p] of Object.entries(TEST_NONCES)) {
-    if (typeof p !== 'string' && p.number === profile.number && nonce !== 'fake-valid-nonce') return nonce;
+    if (typeof p === 'string' || p.threeDSecure || nonce === 'fake-valid-nonce') continue;
+    if (p.number === profile.number) return nonce;
   }
   return undefined;
 }

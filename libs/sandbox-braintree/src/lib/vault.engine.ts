@@ -1,6 +1,7 @@
 import { CardRecord, CustomerRecord } from './braintree-state';
 import {
   bool,
+  defaultExpiry,
   EngineContext,
   fieldError,
   GatewayReply,
@@ -17,7 +18,15 @@ import {
   uniqueNumberIdentifier,
   verificationMessage,
 } from './engine-context';
-import { apiErrorResponse, cardXml, customerXml, FieldError, verificationXml } from './serializers';
+import {
+  apiErrorResponse,
+  cardXml,
+  customerXml,
+  FieldError,
+  paymentMethodNonceXml,
+  verificationXml,
+} from './serializers';
+import { TEST_NONCES } from './test-values';
 
 /**
  * Customers and vaulted cards, as `gateway.customer.*` and `gateway.paymentMethod.*` use them.
@@ -245,6 +254,33 @@ export class VaultEngine {
     record.verification = verification ?? null;
     this.ctx.changed();
     return this.cardReply(record, 201);
+  }
+
+  /**
+   * `GET /payment_method_nonces/:nonce` (payment_method_nonce_gateway.js `find`). Braintree: "a find call does
+   * not consume the payment method nonce" and returns its 3D Secure info; an unknown nonce is a 404
+   * (notFoundError): https://developer.paypal.com/braintree/docs/reference/request/payment-method-nonce/find/node/
+   * A consumed minted nonce is still found (`consumed: true`); `fake-consumed-nonce` and
+   * `fake-luhn-invalid-nonce` answer 404 (what the real sandbox answers for them is UNCONFIRMED).
+   */
+  findNonce(nonce: string): GatewayReply {
+    const minted = this.ctx.state.nonces.get(nonce);
+    if (minted) {
+      return ok('payment-method-nonce', paymentMethodNonceXml({ nonce, ...minted }));
+    }
+    const known = TEST_NONCES[nonce];
+    if (known === undefined || typeof known === 'string') return { kind: 'not_found' };
+    const exp = defaultExpiry(this.ctx.clock.now());
+    return ok(
+      'payment-method-nonce',
+      paymentMethodNonceXml({
+        nonce,
+        profile: known,
+        expirationMonth: exp.month,
+        expirationYear: exp.year,
+        consumed: false,
+      }),
+    );
   }
 
   findPaymentMethod(token: string): GatewayReply {

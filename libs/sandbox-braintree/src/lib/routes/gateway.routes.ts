@@ -63,6 +63,11 @@ export function registerGatewayRoutes(app: FastifyInstance, e: Engines): void {
     sendGatewayReply(reply, e.vault.deletePaymentMethod(req.params.id)),
   );
 
+  // paymentMethodNonce.find: the nonce's card and 3D Secure info, without consuming it.
+  app.get<{ Params: IdParams }>(`${base}/payment_method_nonces/:id`, async (req, reply) =>
+    sendGatewayReply(reply, e.vault.findNonce(req.params.id)),
+  );
+
   // transaction.sale, with the money-path faults (sale-faults.ts): held before processing (late processing),
   // processed, held before answering (late answer). A held sale is processed even when the client has given
   // up on it meanwhile — exactly the ambiguity a real gateway leaves after a timeout.

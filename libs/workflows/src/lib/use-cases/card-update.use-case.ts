@@ -3,6 +3,8 @@ import type { CheckoutSummary } from '@aia/contracts';
 import { BraintreePaymentMethodsService } from '@aia/braintree';
 import { JOB_QUEUE, KEYED_LOCK } from '@aia/events';
 import type { JobQueue, KeyedLock } from '@aia/events';
+import { APP_CONFIG } from '@aia/platform';
+import type { AppConfig } from '@aia/platform';
 import { cardTokenFor } from '../checkout-links/checkout-ids';
 import type { CheckoutSessionClaims } from '../checkout-links/checkout-links.port';
 import { CUSTOMER_ATTRIBUTE } from '../customer-record/customer-attributes';
@@ -10,6 +12,7 @@ import { CustomerRecordsService } from '../customer-record/customer-records.serv
 import { cardRefused, sessionCompleted, sessionNotFound } from './checkout-errors';
 import { checkoutSummary } from './checkout-state';
 import { withCompletionLock } from './completion-lock';
+import { requireLiabilityShift } from './three-d-secure-check';
 
 /** Job the invoice-payment workflow consumes: settle the customer's open invoices with the new card. */
 export const CARD_UPDATED_JOB = 'workflow.card-updated';
@@ -27,7 +30,8 @@ export interface UpdateCardCommand {
 }
 
 /**
- * Checkout completion in update_card mode (payment recovery's link): the new card is verified and vaulted as
+ * Checkout completion in update_card mode (payment recovery's link): with CHECKOUT_3DS=required the nonce's
+ * 3-D Secure liability shift is checked first (three-d-secure-check.ts); the new card is verified and vaulted as
  * the default under the session's own token, so a repeat of the same session finds it; then a
  * CARD_UPDATED_JOB (deduplicated by that token) lets the invoice-payment workflow settle open invoices at once.
  */
@@ -40,6 +44,7 @@ export class CardUpdateUseCase {
     private readonly paymentMethods: BraintreePaymentMethodsService,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(KEYED_LOCK) private readonly lock: KeyedLock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   execute(command: UpdateCardCommand): Promise<CheckoutSummary> {
@@ -66,6 +71,8 @@ export class CardUpdateUseCase {
         }),
       );
     }
+    // CHECKOUT_3DS=required: a nonce without a 3-D Secure liability shift is refused before it is vaulted.
+    await requireLiabilityShift(this.config, this.paymentMethods, nonce);
     const added = await this.paymentMethods.create({
       customerId,
       paymentMethodNonce: nonce,

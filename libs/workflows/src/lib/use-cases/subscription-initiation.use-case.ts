@@ -20,6 +20,7 @@ import { CustomerRecordsService } from '../customer-record/customer-records.serv
 import { cardRefused, sessionCompleted, sessionNotFound } from './checkout-errors';
 import { withCompletionLock } from './completion-lock';
 import { checkoutSummary, isSubscribed, planView } from './checkout-state';
+import { requireLiabilityShift } from './three-d-secure-check';
 
 export interface CompleteCheckoutCommand {
   claims: CheckoutSessionClaims;
@@ -34,7 +35,8 @@ export { COMPLETION_LOCK_TTL_MS, COMPLETION_LOCK_WAIT_MS } from './completion-lo
 const LIVE_SUBSCRIPTION = new Set(['live', 'trial', 'future', 'non_renewing', 'unpaid', 'dunning']);
 
 /**
- * Checkout completion (subscribe mode): Braintree customer with the card vaulted and verified, Zoho customer
+ * Checkout completion (subscribe mode): with CHECKOUT_3DS=required the nonce's 3-D Secure liability shift is
+ * checked first (three-d-secure-check.ts; nothing is created for a nonce without one), then the Braintree customer with the card vaulted and verified, Zoho customer
  * (both ids then written to the Attio record), Zoho subscription, then its id and the status on the record. Each step first finds what an earlier
  * run made (ARCHITECTURE.md §5), so a double submit, two tabs or a retry after a crash between any two steps
  * end with one customer and one subscription; completions of one record never overlap (KEYED_LOCK).
@@ -78,6 +80,8 @@ export class SubscriptionInitiationUseCase {
         checkoutSummary({ mode: 'subscribe', record, plan, subscriptionStatus: record.subscriptionStatus }),
       );
     }
+    // Before any write (no Braintree customer, no Zoho call): a nonce without a liability shift is refused.
+    await requireLiabilityShift(this.config, this.paymentMethods, nonce);
 
     const braintree = await this.braintreeCustomer(record, claims, nonce, billing);
     const zohoCustomer = await this.zohoCustomer(record, billing);
