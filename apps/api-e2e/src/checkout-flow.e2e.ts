@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
 import { checkoutKeyId } from '@aia/checkout';
 import { SANDBOX_DEFAULTS } from '@aia/platform';
-import { launchChromium } from './support/browser';
+import { launchChromium } from '@aia/testing';
 import {
   CheckoutStack,
   createCompany,

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { launchChromium } from '@aia/testing';
 import { freePort, ROOT, Running, start, waitForHttp } from './support/processes';
 
 describe('checkout page in Chromium', () => {

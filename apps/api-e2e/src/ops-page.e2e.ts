@@ -12,7 +12,7 @@ import { isAbsolute, join } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ATTIO_SANDBOX_TOKEN } from '@aia/sandbox-attio';
-import { launchChromium } from './support/browser';
+import { launchChromium } from '@aia/testing';
 import {
   CheckoutStack,
   createCompany,

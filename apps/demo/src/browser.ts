@@ -1,32 +1,9 @@
 /*
- * The customer's side: the checkout link opened in headless Chromium (Debian's /usr/bin/chromium, flags as
- * in apps/api-e2e/src/support/browser.ts) and the sandbox card fields filled like a person would.
+ * The customer's side: the checkout link opened in headless Chromium (launchChromium from libs/testing) and the sandbox card fields filled like a person would.
  */
-import { existsSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH`,
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export { launchChromium } from '@aia/testing';
 
 export interface CardEntry {
   number: string;

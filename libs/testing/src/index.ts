@@ -1,1 +1,2 @@
 export * from './lib/in-process-emulators';
+export * from './lib/chromium';

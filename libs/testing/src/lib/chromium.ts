@@ -3,7 +3,8 @@ import { Browser, chromium } from 'playwright-core';
 
 /**
  * Debian's Chromium (never a downloaded browser); flags per TOOLCHAIN.md so it makes no outside calls.
- * Playwright gives each launch a fresh temporary profile (the --user-data-dir of TOOLCHAIN.md).
+ * Playwright gives each launch a fresh temporary profile (the --user-data-dir of TOOLCHAIN.md). Shared by the
+ * browser suites (apps/api-e2e) and the guided demo (apps/demo).
  */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
