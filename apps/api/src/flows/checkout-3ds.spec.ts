@@ -9,6 +9,7 @@ import {
   requestCheckout,
   tokenizeCard,
   tokenOf,
+  zohoCustomersOf,
 } from '../testing/flow.fixtures';
 
 jest.setTimeout(30_000);
@@ -33,10 +34,6 @@ describe('checkout with CHECKOUT_3DS=required', () => {
 
   const braintreeCustomerOf = (recordId: string) =>
     stack.braintree.state.customers.get(braintreeCustomerIdFor(recordId));
-  const zohoCustomersOf = (recordId: string) =>
-    [...stack.zoho.state.customers.values()].filter((c) =>
-      (c.custom_fields ?? []).some((f) => f.value === recordId),
-    );
 
   it('refuses a nonce without a liability shift: 422 three_d_secure_required, nothing created', async () => {
     const recordId = await createCompany(stack, '3DS Refused Co');
@@ -80,7 +77,7 @@ describe('checkout with CHECKOUT_3DS=required', () => {
 
     expect(braintreeCustomerOf(recordId)).toBeUndefined();
     expect(stack.braintree.state.nonces.get(plain)?.consumed).toBe(false);
-    expect(zohoCustomersOf(recordId)).toHaveLength(0);
+    expect(zohoCustomersOf(stack, recordId)).toHaveLength(0);
     const values = recordValues(stack, recordId);
     expect(values['subscription_status']).toBe('checkout_sent');
     expect(values['braintree_customer_id']).toBeUndefined();
@@ -91,7 +88,7 @@ describe('checkout with CHECKOUT_3DS=required', () => {
     expect(done.status).toBe(200);
     expect(recordValues(stack, recordId)['subscription_status']).toBe('active');
     expect(braintreeCustomerOf(recordId)).toBeDefined();
-    expect(zohoCustomersOf(recordId)).toHaveLength(1);
+    expect(zohoCustomersOf(stack, recordId)).toHaveLength(1);
   });
 
   it('a nonce look-up that keeps failing answers 503 and creates nothing', async () => {
@@ -106,7 +103,7 @@ describe('checkout with CHECKOUT_3DS=required', () => {
     stack.braintree.server.faults.clear();
     expect(down.status).toBe(503);
     expect(braintreeCustomerOf(recordId)).toBeUndefined();
-    expect(zohoCustomersOf(recordId)).toHaveLength(0);
+    expect(zohoCustomersOf(stack, recordId)).toHaveLength(0);
   });
 
   it("completes with Braintree's fake 3DS nonce (full authentication)", async () => {

@@ -14,6 +14,7 @@ import {
   requestCheckout,
   tokenizeCard,
   tokenOf,
+  zohoCustomersOf,
 } from '../testing/flow.fixtures';
 
 jest.setTimeout(30_000);
@@ -28,10 +29,6 @@ describe('checkout: crashes, expiry, loops, card updates, admin links, rate limi
 
   const subscriptionsOf = (zohoCustomerId: string) =>
     [...stack.zoho.state.subscriptions.values()].filter((s) => s.customer_id === zohoCustomerId);
-  const zohoCustomersOf = (recordId: string) =>
-    [...stack.zoho.state.customers.values()].filter((c) =>
-      (c.custom_fields ?? []).some((f) => f.value === recordId),
-    );
 
   it('a failure between the Zoho customer and the subscription, then a retry: one of everything', async () => {
     const recordId = await createCompany(stack, 'Crash Co');
@@ -46,7 +43,7 @@ describe('checkout: crashes, expiry, loops, card updates, admin links, rate limi
     stack.zoho.server.faults.clear();
     expect(failed.status).toBe(503);
     expect(failed.body).toMatchObject({ error: { code: 'upstream_unavailable' } });
-    expect(zohoCustomersOf(recordId)).toHaveLength(1);
+    expect(zohoCustomersOf(stack, recordId)).toHaveLength(1);
     expect(recordValues(stack, recordId)['subscription_status']).toBe('checkout_sent');
 
     // The process dies too (its in-process lock and caches with it), then the customer pays again.
@@ -56,7 +53,7 @@ describe('checkout: crashes, expiry, loops, card updates, admin links, rate limi
     expect(retried.status).toBe(200);
     const values = recordValues(stack, recordId);
     expect(values['subscription_status']).toBe('active');
-    expect(zohoCustomersOf(recordId)).toHaveLength(1);
+    expect(zohoCustomersOf(stack, recordId)).toHaveLength(1);
     expect(subscriptionsOf(values['zoho_customer_id'] as string)).toHaveLength(1);
     const customers = [...stack.braintree.state.customers.values()].filter(
       (c) => c.id === values['braintree_customer_id'],

@@ -1,4 +1,5 @@
 import { BraintreeTransactionsService } from '@aia/braintree';
+import { ZohoPaymentsService } from '@aia/zoho';
 import { ReconciliationUseCase } from '@aia/workflows';
 import type { ReconciliationReport } from '@aia/workflows';
 import { runReconcile } from '../cli/reconcile-command';
@@ -211,5 +212,77 @@ describe('npm run reconcile (the command, in-process)', () => {
     expect((await run(['--from', day])).code).toBe(2);
     expect((await run(['--from', 'yesterday', '--to', day])).code).toBe(2);
     expect((await run(['--bogus'])).code).toBe(2);
+  });
+});
+
+describe('reconciliation heal racing the invoice payment job', () => {
+  let stack: ApiStack;
+  beforeAll(async () => {
+    stack = await startApiStack();
+  });
+  afterAll(() => stack?.close());
+
+  it('reads Zoho again before recording: a payment recorded since the report is not recorded twice', async () => {
+    const customer = await subscribedCustomer(stack, 'basic-monthly');
+    await paidInvoices(stack, customer.zohoCustomerId, 1);
+    // A charged invoice Zoho has no payment for (its webhook off, so no job of ours records it).
+    const saved = stack.zoho.webhookConfig;
+    stack.zoho.configureWebhooks({});
+    const invoice = stack.zoho.billing.createInvoice({
+      customer_id: customer.zohoCustomerId,
+      invoice_items: [{ name: 'Extra', rate: 60, quantity: 1 }],
+    });
+    stack.zoho.configureWebhooks(saved);
+    const sale = await stack.app.get(BraintreeTransactionsService).chargeOnce(
+      {
+        orderId: invoice.invoice_id,
+        amount: '60.00',
+        currencyIsoCode: 'USD',
+        customerId: customer.braintreeCustomerId,
+      },
+      { firstAttempt: true },
+    );
+    if (sale.outcome !== 'approved') throw new Error(`expected an approved sale, got ${sale.outcome}`);
+
+    // The invoice's payment job records the sale after the heal's report read Zoho: just before the heal's
+    // first call on the way to its write (the re-read if there is one, else the create itself).
+    const payments = stack.app.get(ZohoPaymentsService);
+    let raced = false;
+    const race = (invoiceId: string, reference: string) => {
+      if (invoiceId !== invoice.invoice_id || raced) return;
+      raced = true;
+      stack.zoho.billing.createPayment({
+        customer_id: customer.zohoCustomerId,
+        payment_mode: 'creditcard',
+        amount: 60,
+        reference_number: reference,
+        description: `Braintree transaction ${reference}`,
+        invoices: [{ invoice_id: invoiceId, amount_applied: 60 }],
+      });
+    };
+    const find = payments.findByReference.bind(payments);
+    const create = payments.create.bind(payments);
+    const spies = [
+      jest.spyOn(payments, 'findByReference').mockImplementation(async (invoiceId, reference) => {
+        race(invoiceId, reference);
+        return find(invoiceId, reference);
+      }),
+      jest.spyOn(payments, 'create').mockImplementation(async (input) => {
+        race(input.invoices[0]?.invoiceId ?? '', input.referenceNumber ?? '');
+        return create(input);
+      }),
+    ];
+    try {
+      const day = new Date().toISOString().slice(0, 10);
+      const report = await stack.app.get(ReconciliationUseCase).execute({ from: day, to: day, heal: true });
+      expect(raced).toBe(true);
+      expect(report.items.find((i) => i.invoiceId === invoice.invoice_id)).toMatchObject({
+        class: 'charged_not_recorded',
+        healed: true,
+      });
+      expect(zohoPaymentsFor(stack, invoice.invoice_id)).toHaveLength(1);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

@@ -131,6 +131,13 @@ export async function subscribedCustomer(
   };
 }
 
+/** Zoho customers whose custom fields name the Attio record (how a completion links them). */
+export function zohoCustomersOf(stack: ApiStack, recordId: string) {
+  return [...stack.zoho.state.customers.values()].filter((c) =>
+    (c.custom_fields ?? []).some((f) => f.value === recordId),
+  );
+}
+
 export function invoicesOf(stack: ApiStack, zohoCustomerId: string) {
   return [...stack.zoho.state.invoices.values()].filter((i) => i.customer_id === zohoCustomerId);
 }
