@@ -1,5 +1,6 @@
 import type { OpsPayment, OpsPaymentsReport } from '@aia/contracts';
-import { FormEvent, useState } from 'react';
+import { useState } from 'react';
+import { DateRangeForm } from './date-range-form';
 import { formatDateTime, formatMoney, lastDays } from './format';
 import type { DateRange, OpsApi } from './ops-api';
 import { StackedBarChart } from './stacked-bar-chart';
@@ -7,51 +8,28 @@ import { useResource } from './use-resource';
 
 /** Recent Braintree sales: what succeeded, what failed and why (the processor's answer), per day. */
 export function PaymentsSection({ api }: { api: OpsApi }) {
-  const [draft, setDraft] = useState<DateRange>(() => lastDays(14));
-  const [range, setRange] = useState<DateRange>(draft);
+  const [range, setRange] = useState<DateRange>(() => lastDays(14));
   const [run, setRun] = useState(0);
   const report = useResource(() => api.payments(range), `${range.from}|${range.to}|${run}`);
   const [problem, setProblem] = useState<string>();
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (draft.from > draft.to) {
-      setProblem('The start date must not be after the end date.');
-      return;
-    }
+  const show = (asked: DateRange) => {
     setProblem(undefined);
-    setRange(draft);
+    setRange(asked);
     setRun((n) => n + 1);
   };
   const r = report.data;
 
   return (
     <>
-      <form className="filters" onSubmit={submit} aria-label="Date range">
-        <div className="field">
-          <label htmlFor="payments-from">From</label>
-          <input
-            id="payments-from"
-            type="date"
-            value={draft.from}
-            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="payments-to">To</label>
-          <input
-            id="payments-to"
-            type="date"
-            value={draft.to}
-            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-          />
-        </div>
-        <div className="filter-buttons">
-          <button type="submit" className="button small">
-            Show payments
-          </button>
-        </div>
-      </form>
+      <DateRangeForm
+        id="payments"
+        fromLabel="From"
+        submitLabel="Show payments"
+        initial={range}
+        onSubmit={show}
+        onInvalid={setProblem}
+      />
       {(problem || report.error) && (
         <p role="alert" className="problem">
           {problem ?? `Could not load the payments: ${report.error}`}

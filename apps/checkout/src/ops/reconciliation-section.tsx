@@ -1,5 +1,6 @@
 import type { OpsMismatchClass, OpsReconciliationItem } from '@aia/contracts';
-import { FormEvent, useState } from 'react';
+import { useState } from 'react';
+import { DateRangeForm } from './date-range-form';
 import { formatDateTime, lastDays, MISMATCH_ADVICE, MISMATCH_NAMES } from './format';
 import { messageOf } from './ops-api';
 import type { DateRange, HealTarget, OpsApi } from './ops-api';
@@ -34,24 +35,22 @@ const itemName = (item: OpsReconciliationItem) =>
  * fixes one safe mismatch (or all of them); the API answers with the report read again, marking what it healed.
  */
 export function ReconciliationSection({ api }: { api: OpsApi }) {
-  const [draft, setDraft] = useState<DateRange>(() => lastDays(30));
-  const [range, setRange] = useState<DateRange>(draft);
+  const [range, setRange] = useState<DateRange>(() => lastDays(30));
   const [run, setRun] = useState(0);
   const report = useResource(() => api.reconciliation(range), `${range.from}|${range.to}|${run}`);
   const [busy, setBusy] = useState<string>();
   const [message, setMessage] = useState<string>();
   const [problem, setProblem] = useState<string>();
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const show = (asked: DateRange) => {
     setMessage(undefined);
     setProblem(undefined);
-    if (draft.from > draft.to) {
-      setProblem('The start date must not be after the end date.');
-      return;
-    }
-    setRange(draft);
+    setRange(asked);
     setRun((n) => n + 1);
+  };
+  const refuse = (why: string) => {
+    setMessage(undefined);
+    setProblem(why);
   };
 
   const heal = async (item?: OpsReconciliationItem) => {
@@ -83,33 +82,14 @@ export function ReconciliationSection({ api }: { api: OpsApi }) {
 
   return (
     <>
-      <form className="filters" onSubmit={submit} aria-label="Date range">
-        <div className="field">
-          <label htmlFor="recon-from">From (invoice date)</label>
-          <input
-            id="recon-from"
-            type="date"
-            value={draft.from}
-            required
-            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="recon-to">To</label>
-          <input
-            id="recon-to"
-            type="date"
-            value={draft.to}
-            required
-            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-          />
-        </div>
-        <div className="filter-buttons">
-          <button type="submit" className="button small">
-            Run report
-          </button>
-        </div>
-      </form>
+      <DateRangeForm
+        id="recon"
+        fromLabel="From (invoice date)"
+        submitLabel="Run report"
+        initial={range}
+        onSubmit={show}
+        onInvalid={refuse}
+      />
 
       <p role="status" className="notice-line">
         {report.loading ? 'Comparing Zoho, Braintree and Attio…' : message}
