@@ -12,14 +12,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
 import { checkoutKeyId } from '@aia/checkout';
 import { SANDBOX_DEFAULTS } from '@aia/platform';
-import { launchChromium } from '@aia/testing';
 import {
   CheckoutStack,
   createCompany,
   eventually,
   recordValues,
   sendCheckoutLink,
-  startCheckoutStack,
+  startStackAndBrowser,
 } from './support/checkout-stack';
 import { ROOT } from './support/processes';
 
@@ -38,11 +37,7 @@ describe('checkout flow in Chromium: Attio trigger → link → payment → ids 
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const [started, launched] = await Promise.allSettled([startCheckoutStack(), launchChromium()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
+    ({ stack, browser } = await startStackAndBrowser());
   }, 60_000);
 
   afterAll(async () => {

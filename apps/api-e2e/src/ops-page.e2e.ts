@@ -12,13 +12,12 @@ import { isAbsolute, join } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ATTIO_SANDBOX_TOKEN } from '@aia/sandbox-attio';
-import { launchChromium } from '@aia/testing';
 import {
   CheckoutStack,
   createCompany,
   eventually,
   sendCheckoutLink,
-  startCheckoutStack,
+  startStackAndBrowser,
 } from './support/checkout-stack';
 import { ROOT } from './support/processes';
 
@@ -39,11 +38,7 @@ describe('operations page in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const [started, launched] = await Promise.allSettled([startCheckoutStack(), launchChromium()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
+    ({ stack, browser } = await startStackAndBrowser());
 
     // Some ordinary traffic: a company created in Attio (record.created reaches the API).
     await createCompany(stack, 'Listed Co');

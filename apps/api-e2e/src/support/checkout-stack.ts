@@ -17,7 +17,8 @@ import { ATTIO_SANDBOX_TOKEN } from '@aia/sandbox-attio';
 import type { AttioEmulator } from '@aia/sandbox-attio';
 import type { BraintreeEmulator } from '@aia/sandbox-braintree';
 import type { ZohoEmulator } from '@aia/sandbox-zoho';
-import { startInProcessEmulators } from '@aia/testing';
+import { launchChromium, startInProcessEmulators } from '@aia/testing';
+import type { Browser } from 'playwright-core';
 import { freePort, ROOT, Running, start, waitForHttp } from './processes';
 
 const run = promisify(execFile);
@@ -191,6 +192,19 @@ export async function startCheckoutStack(): Promise<CheckoutStack> {
     const stderr = (err as { stderr?: string }).stderr ?? '';
     throw new Error(`checkout stack did not start: ${(err as Error).message}\n${stderr}${logs}`);
   }
+}
+
+/**
+ * The stack and Chromium, started side by side (both take seconds). When one of them fails, the other is
+ * closed before the error is thrown, so a failed beforeAll leaves no process behind.
+ */
+export async function startStackAndBrowser(): Promise<{ stack: CheckoutStack; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([startCheckoutStack(), launchChromium()]);
+  if (started.status === 'fulfilled' && launched.status === 'fulfilled')
+    return { stack: started.value, browser: launched.value };
+  if (started.status === 'fulfilled') await started.value.close();
+  if (launched.status === 'fulfilled') await launched.value.close();
+  throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
 }
 
 // ---- Attio, as a salesperson uses it ----
