@@ -357,3 +357,24 @@ export async function createSessions(
   }
   return out;
 }
+
+/**
+ * A bench's targets entry: `<bundle> emulators <arg>` runs the bench's emulators child, `<bundle> api
+ * <settings>` the API child (same for every bench).
+ */
+export function runTarget(emulators: (arg: string) => Promise<void>): void {
+  const main = async () => {
+    const [kind, arg] = process.argv.slice(2);
+    if (kind === 'emulators') return emulators(arg);
+    if (kind === 'api') {
+      const api = await startApi(JSON.parse(arg) as ApiSettings);
+      serveCommands({ url: api.url }, profilerCommands(), () => api.close());
+      return;
+    }
+    throw new Error(`unknown target ${kind}`);
+  };
+  main().catch((err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}

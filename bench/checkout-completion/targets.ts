@@ -1,14 +1,13 @@
 // Checkout-completion bench targets, bundled by run.mjs (tools/build-node-app.mjs) and started one per child:
 //   node tmp/bench-checkout-completion/targets.js emulators <apiUrl>   — the three emulators + commands below
 //   node tmp/bench-checkout-completion/targets.js api <settings json>  — the real API (stack.ts startApi)
-import type { ApiSettings, Emulators } from './stack';
+import type { Emulators } from './stack';
 import {
   createCompany,
   createSessions,
-  profilerCommands,
   recordValues,
+  runTarget,
   serveCommands,
-  startApi,
   startEmulators,
 } from './stack';
 
@@ -88,18 +87,4 @@ function verify(e: Emulators, recordIds: string[], noteTitle: string) {
   };
 }
 
-async function main(): Promise<void> {
-  const [kind, arg] = process.argv.slice(2);
-  if (kind === 'emulators') return emulators(arg);
-  if (kind === 'api') {
-    const api = await startApi(JSON.parse(arg) as ApiSettings);
-    serveCommands({ url: api.url }, profilerCommands(), () => api.close());
-    return;
-  }
-  throw new Error(`unknown target ${kind}`);
-}
-
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runTarget(emulators);

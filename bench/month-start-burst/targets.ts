@@ -3,13 +3,12 @@
 //   node tmp/bench-month-start-burst/targets.js api <settings json>  — the real API
 // The stack itself (processes, request counting, sessions) is shared with the checkout-completion bench:
 // bench/checkout-completion/stack.ts.
-import type { ApiSettings, CallRecord } from '../checkout-completion/stack';
+import type { CallRecord } from '../checkout-completion/stack';
 import {
   createSessions,
-  profilerCommands,
   recordValues,
+  runTarget,
   serveCommands,
-  startApi,
   startEmulators,
 } from '../checkout-completion/stack';
 
@@ -213,18 +212,4 @@ function emulators(apiUrl: string): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  const [kind, arg] = process.argv.slice(2);
-  if (kind === 'emulators') return emulators(arg);
-  if (kind === 'api') {
-    const api = await startApi(JSON.parse(arg) as ApiSettings);
-    serveCommands({ url: api.url }, profilerCommands(), () => api.close());
-    return;
-  }
-  throw new Error(`unknown target ${kind}`);
-}
-
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runTarget(emulators);
