@@ -1,14 +1,11 @@
+import type { OpsMismatchClass, OpsReconciliationItem, OpsReconciliationReport } from '@aia/contracts';
+
 /**
  * What reconciliation can find about one invoice (or one customer, for `attio_stale`). Healable classes are
- * fixed by `--heal`; the others need a person (an extra charge is never refunded automatically).
+ * fixed by `--heal`; the others need a person (an extra charge is never refunded automatically). The shapes
+ * are the ops page's contract (libs/contracts), which the admin API returns as they are.
  */
-export type MismatchClass =
-  | 'ok'
-  | 'charged_not_recorded'
-  | 'recorded_without_charge'
-  | 'charged_twice'
-  | 'unpaid_past_due'
-  | 'attio_stale';
+export type MismatchClass = OpsMismatchClass;
 
 export const HEALABLE: ReadonlySet<MismatchClass> = new Set(['charged_not_recorded', 'attio_stale']);
 
@@ -21,34 +18,11 @@ export const MISMATCH_CLASSES: readonly MismatchClass[] = [
   'attio_stale',
 ];
 
-export interface ReconciliationItem {
-  class: MismatchClass;
-  invoiceId?: string;
-  invoiceNumber?: string;
-  zohoCustomerId: string;
-  recordId?: string;
-  /** What was found, in words a finance person reads. */
-  detail: string;
-  transactionIds?: string[];
-  healable: boolean;
-  /** Set when --heal fixed it in this run. */
-  healed?: boolean;
-  /** Set when healing was tried and failed. */
-  healError?: string;
-}
+/** One mismatch; `healed` is set when --heal fixed it in this run, `healError` when healing failed. */
+export type ReconciliationItem = OpsReconciliationItem;
 
-export interface ReconciliationReport {
-  from: string;
-  to: string;
-  generatedAt: string;
-  healed: boolean;
-  invoices: number;
-  counts: Record<MismatchClass, number>;
-  /** Mismatches (everything but `ok`), oldest invoice first. */
-  items: ReconciliationItem[];
-  /** Mismatches left after this run (healed ones excluded): the CLI exits non-zero when this is not 0. */
-  unhealed: number;
-}
+/** Mismatches (everything but `ok`) oldest invoice first; `unhealed` non-zero makes the CLI exit 1. */
+export type ReconciliationReport = OpsReconciliationReport;
 
 export type HealTarget =
   { invoiceId: string; zohoCustomerId?: never } | { zohoCustomerId: string; invoiceId?: never };
