@@ -3,11 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigValidationError, loadAppConfig } from '@aia/platform';
 import { reconciliationTable, ReconciliationUseCase } from '@aia/workflows';
 import { AppModule } from '../app/app.module';
-
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+import type { CliIo } from './cli-process';
 
 const USAGE = `usage: npm run reconcile -- --from YYYY-MM-DD --to YYYY-MM-DD [--heal] [--json]
 

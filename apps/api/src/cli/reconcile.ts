@@ -1,13 +1,5 @@
 import 'reflect-metadata';
+import { runAsProcess } from './cli-process';
 import { runReconcile } from './reconcile-command';
 
-runReconcile(process.argv.slice(2), process.env, {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-}).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(2);
-  },
-);
+runAsProcess(runReconcile);

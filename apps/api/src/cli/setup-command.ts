@@ -21,7 +21,7 @@ import {
   seconds,
 } from './setup-checks';
 import type { CheckLimits, CredentialCheck } from './setup-checks';
-import type { CliIo } from './reconcile-command';
+import type { CliIo } from './cli-process';
 
 const USAGE = `usage: npm run setup -- [--dry-run] [--recreate-webhook] [--json]
 
