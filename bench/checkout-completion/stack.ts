@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadAppConfig } from '@aia/platform';
-import { startInProcessEmulators } from '@aia/testing';
+import { attioRecordValues, startInProcessEmulators } from '@aia/testing';
 import type { EmulatorLimits, InProcessEmulators } from '@aia/testing';
 import { SandboxProvisioner } from '@aia/workflows';
 import { createApiApp } from '../../apps/api/src/app/create-api-app';
@@ -292,20 +292,9 @@ export async function waitFor<T>(
 
 const SANDBOX_MEMBER = { type: 'workspace-member' as const, id: '0b5c3a8e-2f7d-4c61-9e1a-6d2f4b8c0001' };
 
-/** The current value of each attribute of a companies record, as flow.fixtures.ts recordValues reads it. */
+/** The current value of each attribute of a companies record (libs/testing attioRecordValues). */
 export function recordValues(e: Emulators, recordId: string): Record<string, string | undefined> {
-  const object = e.attio.state.object('companies');
-  const rendered = e.attio.records.render(e.attio.state.record(object, recordId)) as unknown as {
-    values: Record<string, Array<Record<string, unknown>>>;
-  };
-  const out: Record<string, string | undefined> = {};
-  for (const [slug, values] of Object.entries(rendered.values)) {
-    const v = values.find((x) => x['active_until'] === null) ?? values[0];
-    if (!v) continue;
-    const option = v['option'] as { title?: string } | undefined;
-    out[slug] = option?.title ?? (v['value'] as string | undefined);
-  }
-  return out;
+  return attioRecordValues(e.attio, recordId);
 }
 
 /** A companies record, created as a workspace member would (its record.created webhook goes out if on). */

@@ -1,2 +1,3 @@
 export * from './lib/in-process-emulators';
 export * from './lib/chromium';
+export * from './lib/attio-record-values';

@@ -17,7 +17,7 @@ import { ATTIO_SANDBOX_TOKEN } from '@aia/sandbox-attio';
 import type { AttioEmulator } from '@aia/sandbox-attio';
 import type { BraintreeEmulator } from '@aia/sandbox-braintree';
 import type { ZohoEmulator } from '@aia/sandbox-zoho';
-import { launchChromium, startInProcessEmulators } from '@aia/testing';
+import { attioRecordValues, launchChromium, startInProcessEmulators } from '@aia/testing';
 import type { Browser } from 'playwright-core';
 import { freePort, ROOT, Running, start, waitForHttp } from './processes';
 
@@ -227,20 +227,7 @@ export async function createCompany(
 
 /** The record's current values as Attio shows them (select options by title), from the emulator's state. */
 export function recordValues(stack: CheckoutStack, recordId: string): Record<string, string | undefined> {
-  const { attio } = stack;
-  const rendered = attio.records.render(
-    attio.state.record(attio.state.object('companies'), recordId),
-  ) as unknown as {
-    values: Record<string, Array<Record<string, unknown>>>;
-  };
-  const out: Record<string, string | undefined> = {};
-  for (const [slug, values] of Object.entries(rendered.values)) {
-    const v = values.find((x) => x['active_until'] === null) ?? values[0];
-    if (!v) continue;
-    const option = v['option'] as { title?: string } | undefined;
-    out[slug] = option?.title ?? (v['value'] as string | undefined);
-  }
-  return out;
+  return attioRecordValues(stack.attio, recordId);
 }
 
 /**

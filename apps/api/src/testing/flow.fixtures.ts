@@ -1,5 +1,6 @@
 /* Small helpers the flow specs share: Attio records as a salesperson makes them, the checkout as a browser calls it. */
 import { ATTIO_SANDBOX_TOKEN } from '@aia/sandbox-attio';
+import { attioRecordValues } from '@aia/testing';
 import type { FlowTarget as ApiStack } from './api-stack';
 import { ADMIN_TOKEN, eventually } from './api-stack';
 
@@ -27,17 +28,7 @@ export function userEdit(stack: ApiStack, recordId: string, values: Record<strin
 }
 
 export function recordValues(stack: ApiStack, recordId: string): Record<string, string | undefined> {
-  const rendered = stack.attio.records.render(
-    stack.attio.state.record(stack.attio.state.object('companies'), recordId),
-  ) as unknown as AttioRecordView;
-  const out: Record<string, string | undefined> = {};
-  for (const [slug, values] of Object.entries(rendered.values)) {
-    const v = values.find((x) => x['active_until'] === null) ?? values[0];
-    if (!v) continue;
-    const option = v['option'] as { title?: string } | undefined;
-    out[slug] = option?.title ?? (v['value'] as string | undefined);
-  }
-  return out;
+  return attioRecordValues(stack.attio, recordId);
 }
 
 export function notesOf(stack: ApiStack, recordId: string): Array<{ title: string; content: string }> {
